@@ -1,0 +1,193 @@
+"""Who uses the system: country offices and their members, HQ, and liaison accounts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from core.countries import country_name, validate_iso3
+
+
+class Region(models.TextChoices):
+    """IOM regional offices."""
+
+    ASIA_PACIFIC = "asia_pacific", _("Asia and the Pacific")
+    CENTRAL_NORTH_AMERICA = "central_north_america", _("Central and North America and the Caribbean")
+    SOUTH_AMERICA = "south_america", _("South America")
+    EAST_HORN_AFRICA = "east_horn_africa", _("East and Horn of Africa")
+    SOUTHERN_AFRICA = "southern_africa", _("Southern Africa")
+    WEST_CENTRAL_AFRICA = "west_central_africa", _("West and Central Africa")
+    MENA = "mena", _("Middle East and North Africa")
+    EEA = "eea", _("European Economic Area")
+    SEE_EECA = "see_eeca", _("South-Eastern Europe, Eastern Europe and Central Asia")
+
+
+class Office(models.Model):
+    """An IOM country office (mission)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    country = models.CharField(_("country"), max_length=3, validators=[validate_iso3])
+    name = models.CharField(_("name"), max_length=200)
+    region = models.CharField(_("region"), max_length=32, choices=Region.choices)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("country office")
+        verbose_name_plural = _("country offices")
+        ordering = ["name"]
+        permissions = [
+            ("view_sensitive_records", _("View sensitive records of this office")),
+            ("override_consent", _("Share data without the matching consent, with a reason")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(country__regex=r"^[A-Z]{3}$"), name="office_country_iso3")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+
+class User(AbstractUser):
+    """An account; its role decides what it may see (DESIGN "Who uses it")."""
+
+    class Role(models.TextChoices):
+        OFFICE = "office", _("Office staff")
+        HQ = "hq", _("HQ emergency coordinator")
+        GOVERNMENT = "government", _("Government liaison")
+        PARTNER = "partner", _("Partner liaison")
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.OFFICE)
+    government = models.ForeignKey(
+        "partners.Government",
+        verbose_name=_("government"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liaisons",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liaisons",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        default="en",
+        choices=[("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))],
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="government", government__isnull=False, partner__isnull=True)
+                    | models.Q(role="partner", partner__isnull=False, government__isnull=True)
+                    | models.Q(role__in=["office", "hq"], government__isnull=True, partner__isnull=True)
+                ),
+                name="user_role_matches_organisation",
+            ),
+        ]
+
+    @property
+    def is_hq(self) -> bool:
+        return self.is_active and self.role == self.Role.HQ
+
+    @property
+    def is_office_staff(self) -> bool:
+        return self.is_active and self.role == self.Role.OFFICE
+
+    @property
+    def is_government_liaison(self) -> bool:
+        return self.is_active and self.role == self.Role.GOVERNMENT
+
+    @property
+    def is_partner_liaison(self) -> bool:
+        return self.is_active and self.role == self.Role.PARTNER
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.is_government_liaison or self.is_partner_liaison
+
+    @cached_property
+    def _memberships(self) -> list[tuple[int, bool]]:
+        if not self.pk or self.role != self.Role.OFFICE:
+            return []
+        return list(self.memberships.values_list("office_id", "is_chief_of_mission"))
+
+    @property
+    def office_ids(self) -> frozenset[int]:
+        """Offices the user is a member of (one query per request, then cached)."""
+        return frozenset(office_id for office_id, _chief in self._memberships)
+
+    @property
+    def chief_office_ids(self) -> frozenset[int]:
+        return frozenset(office_id for office_id, chief in self._memberships if chief)
+
+    def is_chief_of(self, office_id: int) -> bool:
+        return office_id in self.chief_office_ids
+
+    @cached_property
+    def _office_grants(self) -> dict[str, frozenset[int]]:
+        if not self.pk or self.role != self.Role.OFFICE:
+            return {}
+        grants: dict[str, set[int]] = {}
+        for codename, office_id in OfficeUserObjectPermission.objects.filter(user=self).values_list(
+            "permission__codename", "content_object_id"
+        ):
+            grants.setdefault(codename, set()).add(office_id)
+        return {codename: frozenset(ids) for codename, ids in grants.items()}
+
+    def office_ids_with(self, codename: str) -> frozenset[int]:
+        """Offices where the user holds the per-object permission ``codename`` (guardian grant)."""
+        return self._office_grants.get(codename, frozenset()) & self.office_ids
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="memberships")
+    is_chief_of_mission = models.BooleanField(_("Chief of Mission"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "office"], name="membership_unique_user_office"),
+            models.UniqueConstraint(
+                fields=["office"], condition=models.Q(is_chief_of_mission=True), name="membership_one_chief_per_office"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.office}"
+
+
+class OfficeUserObjectPermission(UserObjectPermissionBase):
+    """Guardian grant on one office, with a direct foreign key (guardian's advice for speed)."""
+
+    content_object = models.ForeignKey(Office, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("office permission of a user")
+        verbose_name_plural = _("office permissions of users")
+
+
+class OfficeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Office, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("office permission of a group")
+        verbose_name_plural = _("office permissions of groups")

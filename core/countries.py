@@ -1,0 +1,50 @@
+"""ISO 3166-1 alpha-3 country codes, validated against pycountry, named in the user's language."""
+
+from __future__ import annotations
+
+import functools
+import gettext
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+@functools.cache
+def _alpha3_codes() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.countries)
+
+
+def is_iso3(code: str) -> bool:
+    return code in _alpha3_codes()
+
+
+def validate_iso3(value: str) -> None:
+    if not isinstance(value, str) or value not in _alpha3_codes():
+        raise ValidationError(
+            _("%(value)s is not an ISO 3166-1 alpha-3 country code."), code="invalid_country", params={"value": value}
+        )
+
+
+@functools.cache
+def _translator(language: str):
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except FileNotFoundError:
+        return gettext.NullTranslations()
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    country = pycountry.countries.get(alpha_3=code) if code else None
+    if country is None:
+        return code or ""
+    name = getattr(country, "common_name", None) or country.name
+    language = (language or get_language() or "en")[:2]
+    if language == "en":
+        return name
+    return _translator(language).gettext(country.name)
+
+
+def country_choices(language: str | None = None) -> list[tuple[str, str]]:
+    return sorted(((code, country_name(code, language)) for code in _alpha3_codes()), key=lambda item: item[1])

@@ -1,0 +1,70 @@
+"""Domain events: record one in the caller's transaction and let subscribers react there.
+
+Every business service calls ``record_event`` inside its ``transaction.atomic`` block. Other
+apps subscribe in their ``AppConfig.ready`` without the emitting code knowing about them::
+
+    @subscribe("referral.")          # a prefix, or an exact type such as "crisis.registered"
+    def on_referral(event): ...
+
+Handlers run synchronously in the same transaction: if one raises, the change rolls back.
+Anything slow belongs in a Celery task queued from the handler with ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models, transaction
+
+from .models import DomainEvent
+
+Handler = Callable[[DomainEvent], None]
+_subscribers: list[tuple[str, Handler]] = []
+
+
+def subscribe(pattern: str) -> Callable[[Handler], Handler]:
+    """Register a handler for an exact event type, or for every type starting with ``pattern``
+    when it ends with a dot; ``"*"`` subscribes to everything."""
+
+    def register(handler: Handler) -> Handler:
+        if (pattern, handler) not in _subscribers:
+            _subscribers.append((pattern, handler))
+        return handler
+
+    return register
+
+
+def _matches(pattern: str, event_type: str) -> bool:
+    if pattern == "*":
+        return True
+    if pattern.endswith("."):
+        return event_type.startswith(pattern)
+    return pattern == event_type
+
+
+def record_event(
+    event_type: str,
+    *,
+    subject: models.Model,
+    actor: Any = None,
+    crisis_id: int | None = None,
+    office_id: int | None = None,
+    payload: dict | None = None,
+) -> DomainEvent:
+    """Write the event row and run its subscribers; must be called inside a transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must be called inside transaction.atomic()")
+    event = DomainEvent.objects.create(
+        type=event_type,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject_type=subject._meta.model_name,
+        subject_id=subject.pk,
+        crisis_id=crisis_id,
+        office_id=office_id,
+        payload=payload or {},
+    )
+    for pattern, handler in list(_subscribers):
+        if _matches(pattern, event_type):
+            handler(event)
+    return event

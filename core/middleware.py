@@ -1,0 +1,28 @@
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.utils.cache import patch_cache_control
+
+
+class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
+    """Every page needs a login, except those marked ``login_not_required``.
+
+    The API answers 401/403 by itself (DRF authentication) instead of redirecting.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages and API answers for a signed-in user may carry personal data: never cache them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path_info.startswith("/static/"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -1,0 +1,59 @@
+"""The navigation: each entry names the roles that may use it; a role sees only its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+OFFICE = "office"
+CHIEF = "chief"
+HQ = "hq"
+GOVERNMENT = "government"
+PARTNER = "partner"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: Promise
+    url_name: str
+    roles: frozenset[str]
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("home", _("Overview"), "home", frozenset({OFFICE, CHIEF, HQ, GOVERNMENT, PARTNER})),
+    NavItem("crises", _("Crises"), "crises:list", frozenset({OFFICE, CHIEF, HQ})),
+    NavItem("approvals", _("Level approvals"), "crises:approvals", frozenset({CHIEF, HQ})),
+    NavItem("matrix", _("Sector matrix"), "sectors:matrix", frozenset({OFFICE, CHIEF, HQ})),
+    NavItem("migrants", _("Caseload"), "caseload:migrant_list", frozenset({OFFICE, CHIEF, HQ})),
+    NavItem("referrals", _("Referrals"), "caseload:referral_list", frozenset({OFFICE, CHIEF, HQ})),
+    NavItem("inbox", _("Referral inbox"), "caseload:inbox", frozenset({GOVERNMENT, PARTNER})),
+    NavItem("directory", _("Governments and partners"), "partners:directory", frozenset({HQ})),
+    NavItem("admin", _("Administration"), "admin:index", frozenset({HQ})),
+)
+
+
+def roles_of(user) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    roles = {user.role}
+    if user.role == OFFICE and user.chief_office_ids:
+        roles.add(CHIEF)
+    return frozenset(roles)
+
+
+def navigation_for(user) -> list[dict]:
+    roles = roles_of(user)
+    items = []
+    for item in NAV:
+        if not item.roles & roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # an app not installed in this deployment; a test keeps NAV complete
+            continue
+        items.append({"key": item.key, "label": item.label, "url": url})
+    return items

@@ -1,0 +1,16 @@
+"""Test settings: the same settings module, marked as a test run before it is read."""
+
+import os
+
+os.environ["MCOF_TESTING"] = "1"
+
+from .settings import *  # noqa: E402,F403
+from .settings import AUTH_PASSWORD_VALIDATORS  # noqa: E402,F401
+
+# Hashing demo passwords with the production hasher makes a suite slow for no gain.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from .settings import DATABASES, VAR_DIR  # noqa: E402
+
+# A file, not memory, so a Celery worker process started by a test sees the same database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

@@ -1,0 +1,56 @@
+"""Governments and partner organisations that referrals are addressed to and that are notified."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.countries import country_name, validate_iso3
+
+
+class Government(models.Model):
+    """The consular service of a State (usually a country of origin of stranded migrants)."""
+
+    country = models.CharField(_("country"), max_length=3, unique=True, validators=[validate_iso3])
+    name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("government")
+        verbose_name_plural = _("governments")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(country__regex=r"^[A-Z]{3}$"), name="government_country_iso3")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+
+class Partner(models.Model):
+    """A partner organisation: a UN agency (UNHCR, OCHA), an NGO, the Red Cross and Red Crescent."""
+
+    class Kind(models.TextChoices):
+        UN_AGENCY = "un_agency", _("UN agency")
+        NGO = "ngo", _("Non-governmental organisation")
+        RED_CROSS = "red_cross", _("Red Cross and Red Crescent")
+        OTHER = "other", _("Other")
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NGO)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

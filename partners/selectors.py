@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Government, Partner
+
+
+def governments_visible_to(user) -> QuerySet[Government]:
+    """Office staff and HQ see the directory; a government liaison sees its own government."""
+    if not user.is_authenticated or not user.is_active:
+        return Government.objects.none()
+    if user.is_hq or user.is_office_staff:
+        return Government.objects.all()
+    if user.is_government_liaison:
+        return Government.objects.filter(pk=user.government_id)
+    return Government.objects.none()
+
+
+def partners_visible_to(user) -> QuerySet[Partner]:
+    if not user.is_authenticated or not user.is_active:
+        return Partner.objects.none()
+    if user.is_hq or user.is_office_staff:
+        return Partner.objects.all()
+    if user.is_partner_liaison:
+        return Partner.objects.filter(pk=user.partner_id)
+    return Partner.objects.none()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SectorsConfig(AppConfig):
+    name = "sectors"
+    verbose_name = _("Sectors of assistance")
