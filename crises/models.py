@@ -144,9 +144,7 @@ class CrisisNationality(models.Model):
     """A nationality of the international migrants caught in the crisis (their countries of origin
     are coordinated with: Annex I paragraphs 7, 13, 19, 25, 31)."""
 
-    crisis = models.ForeignKey(
-        Crisis, verbose_name=_("crisis"), on_delete=models.CASCADE, related_name="nationalities"
-    )
+    crisis = models.ForeignKey(Crisis, verbose_name=_("crisis"), on_delete=models.CASCADE, related_name="nationalities")
     country = models.CharField(_("nationality"), max_length=3, validators=[validate_iso3])
 
     class Meta:
@@ -294,7 +292,9 @@ class LevelPolicy(models.Model):
 class LevelPolicyRevision(models.Model):
     """One saved state of a level policy: who changed it, when, and to what. Never edited."""
 
-    policy = models.ForeignKey(LevelPolicy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="revisions")
+    policy = models.ForeignKey(
+        LevelPolicy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="revisions"
+    )
     values = models.JSONField(_("values"))
     reason = models.TextField(_("reason"), blank=True)
     changed_by = models.ForeignKey(
@@ -327,7 +327,9 @@ class LevelProposal(models.Model):
 
     SCORE_FIELDS = ("score_scale", "score_urgency", "score_complexity", "score_capacity", "score_risk")
 
-    crisis = models.ForeignKey(Crisis, verbose_name=_("crisis"), on_delete=models.CASCADE, related_name="level_proposals")
+    crisis = models.ForeignKey(
+        Crisis, verbose_name=_("crisis"), on_delete=models.CASCADE, related_name="level_proposals"
+    )
     level = models.PositiveSmallIntegerField(_("proposed level"))
     previous_level = models.PositiveSmallIntegerField(_("level when proposed"), null=True, blank=True)
     direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices)
@@ -377,7 +379,8 @@ class LevelProposal(models.Model):
                 fields=["crisis"], condition=Q(status="pending"), name="level_proposal_one_pending_per_crisis"
             ),
             models.CheckConstraint(
-                condition=Q(status="pending", decided_at__isnull=True) | Q(~Q(status="pending"), decided_at__isnull=False),
+                condition=Q(status="pending", decided_at__isnull=True)
+                | Q(~Q(status="pending"), decided_at__isnull=False),
                 name="level_proposal_decided_has_time",
             ),
         ]
