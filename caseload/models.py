@@ -1,1 +1,478 @@
-"""Models of the caseload app."""
+"""The caseload: migrants (cases), their consent, referrals to governments and partners, and sharing.
+
+DESIGN "Caseload". The framework's paragraph 8 names the tools this app puts to work: "liaison to
+ensure that migrants have access to emergency consular services; referral systems for persons with
+special protection needs; and the organization of safe evacuations".
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.countries import country_name, validate_iso3
+from sectors.referral_kinds import ReferralKind
+
+from .validators import (
+    validate_iso3_list,
+    validate_languages,
+    validate_not_future,
+    validate_phone,
+    validate_vulnerabilities,
+)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class DocumentStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    LOST = "lost", _("Lost or confiscated")
+    NONE = "none", _("None")
+
+
+class PopulationGroup(models.TextChoices):
+    """Affected groups of Annex I (paragraphs 6, 12, 18, 24, 30)."""
+
+    INTERNATIONAL_MIGRANT = "international_migrant", _("International migrant caught in crisis")
+    IDP = "idp", _("Internally displaced person")
+    REFUGEE = "refugee", _("Refugee")
+    ASYLUM_SEEKER = "asylum_seeker", _("Asylum-seeker")
+    ENVIRONMENTALLY_DISPLACED = "environmentally_displaced", _("Environmentally displaced person")
+    TRAPPED = "trapped", _("Trapped population")
+    RETURNEE = "returnee", _("Returnee")
+    HOST_COMMUNITY = "host_community", _("Host community")
+
+
+class Vulnerability(models.TextChoices):
+    UNACCOMPANIED_CHILD = "unaccompanied_child", _("Unaccompanied or separated child")
+    VICTIM_OF_TRAFFICKING = "victim_of_trafficking", _("Victim of trafficking")
+    MEDICAL_NEED = "medical_need", _("Medical need")
+    DISABILITY = "disability", _("Disability")
+    OLDER_PERSON = "older_person", _("Older person")
+    PREGNANT = "pregnant", _("Pregnant")
+    GBV_SURVIVOR = "gbv_survivor", _("Survivor of gender-based violence")
+    SINGLE_CAREGIVER = "single_caregiver", _("Single caregiver")
+
+
+class Intention(models.TextChoices):
+    RETURN = "return", _("Return to the country of origin")
+    STAY = "stay", _("Stay")
+    ONWARD = "onward", _("Onward movement")
+    UNDECIDED = "undecided", _("Undecided")
+
+
+class LegalBasis(models.TextChoices):
+    """Legal bases of processing (ICRC Handbook on data protection in humanitarian action)."""
+
+    CONSENT = "consent", _("Consent")
+    VITAL_INTEREST = "vital_interest", _("Vital interest")
+    PUBLIC_INTEREST = "public_interest", _("Public interest")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest")
+    LEGAL_OBLIGATION = "legal_obligation", _("Performance of a legal obligation")
+
+
+class Migrant(models.Model):
+    """A case: one person registered by an office in a crisis (IOM's umbrella sense of "migrant")."""
+
+    reference = models.CharField(_("case reference"), max_length=32, unique=True)
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    other_names = models.CharField(_("other names"), max_length=200, blank=True)
+    # Lower-case, accent-free, single-spaced copies of the names for search and duplicate warnings.
+    given_name_norm = models.CharField(max_length=100, editable=False, default="")
+    family_name_norm = models.CharField(max_length=100, editable=False, default="")
+    document_number_norm = models.CharField(max_length=64, editable=False, default="")
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_not_future])
+    estimated_age = models.PositiveSmallIntegerField(_("estimated age"), null=True, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=3, validators=[validate_iso3])
+    other_nationalities = models.JSONField(
+        _("other nationalities"), default=list, blank=True, validators=[validate_iso3_list]
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True, validators=[validate_languages])
+    document_status = models.CharField(_("travel document"), max_length=8, choices=DocumentStatus.choices)
+    document_number = models.CharField(_("travel document number"), max_length=64, blank=True)
+    location_country = models.CharField(_("current country"), max_length=3, validators=[validate_iso3])
+    admin_pcode = models.CharField(_("admin area P-code"), max_length=32, blank=True)
+    site = models.CharField(_("site"), max_length=200, blank=True)
+    household = models.CharField(
+        _("group or household"),
+        max_length=64,
+        blank=True,
+        help_text=_("A shared reference for people who travel together."),
+    )
+    population_group = models.CharField(_("population group"), max_length=32, choices=PopulationGroup.choices)
+    vulnerabilities = models.JSONField(
+        _("vulnerabilities"), default=list, blank=True, validators=[validate_vulnerabilities]
+    )
+    intention = models.CharField(_("intention"), max_length=16, choices=Intention.choices, default=Intention.UNDECIDED)
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("International format, e.g. +20 10 1234 5678"),
+    )
+    legal_basis = models.CharField(
+        _("legal basis of processing"), max_length=24, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+    )
+    # Victims of trafficking and people with a counter-trafficking referral (DESIGN "Sensitive records").
+    is_sensitive = models.BooleanField(_("sensitive record"), default=False, editable=False)
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("owning office"), on_delete=models.PROTECT, related_name="migrants"
+    )
+    crisis = models.ForeignKey(
+        "crises.Crisis", verbose_name=_("crisis"), on_delete=models.PROTECT, related_name="migrants"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("migrant")
+        verbose_name_plural = _("migrants")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(nationality__regex=r"^[A-Z]{3}$"), name="migrant_nationality_iso3"),
+            models.CheckConstraint(condition=Q(location_country__regex=r"^[A-Z]{3}$"), name="migrant_location_iso3"),
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=False) | Q(estimated_age__isnull=False), name="migrant_dob_or_age"
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_age__isnull=True) | Q(estimated_age__lte=120), name="migrant_age_max"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["office", "-id"], name="migrant_office_idx"),
+            models.Index(fields=["crisis", "-id"], name="migrant_crisis_idx"),
+            models.Index(fields=["nationality", "-id"], name="migrant_nationality_idx"),
+            models.Index(
+                fields=["family_name_norm"], name="migrant_family_norm_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["given_name_norm"], name="migrant_given_norm_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["document_number_norm"], name="migrant_document_norm_idx"),
+            models.Index(
+                fields=["family_name_norm", "given_name_norm", "date_of_birth", "nationality"],
+                name="migrant_duplicate_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.given_name} {self.family_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def nationality_name(self) -> str:
+        return country_name(self.nationality)
+
+    @property
+    def location_country_name(self) -> str:
+        return country_name(self.location_country)
+
+    def get_vulnerabilities_display(self) -> list[str]:
+        labels = dict(Vulnerability.choices)
+        return [str(labels.get(code, code)) for code in self.vulnerabilities]
+
+    def age(self, today=None) -> int | None:
+        if self.date_of_birth:
+            today = today or timezone.localdate()
+            dob = self.date_of_birth
+            return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        return self.estimated_age
+
+
+class Consent(models.Model):
+    """Consent of a migrant to share data with one named government or partner, with date and recorder.
+
+    One row per named recipient, so that "does the consent name this government" is one indexed lookup.
+    """
+
+    migrant = models.ForeignKey(Migrant, verbose_name=_("migrant"), on_delete=models.CASCADE, related_name="consents")
+    government = models.ForeignKey(
+        "partners.Government",
+        verbose_name=_("government"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    given_on = models.DateField(_("consent given on"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(government__isnull=False, partner__isnull=True)
+                | Q(government__isnull=True, partner__isnull=False),
+                name="consent_one_recipient",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["migrant", "government"], name="consent_migrant_gov_idx"),
+            models.Index(fields=["migrant", "partner"], name="consent_migrant_partner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.migrant_id} -> {self.government or self.partner}"
+
+    @property
+    def recipient(self):
+        return self.government or self.partner
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    LIFE_SAVING = "life_saving", _("Life-saving")
+
+
+# How long a recipient has to act on a referral of each priority, counted from when it is sent.
+# The one place these delays are set; "transportation assistance can also be a critical life-saving
+# protection activity" (Annex I paragraph 9).
+PRIORITY_DUE: dict[str, timedelta] = {
+    Priority.LIFE_SAVING: timedelta(hours=24),
+    Priority.URGENT: timedelta(hours=72),
+    Priority.NORMAL: timedelta(days=14),
+}
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED, ReferralStatus.IN_PROGRESS)
+
+
+class DocumentType(models.TextChoices):
+    """Documents a consular service issues in a crisis (framework, Sector 12)."""
+
+    EMERGENCY_TRAVEL_DOCUMENT = "etd", _("Emergency travel document")
+    LAISSEZ_PASSER = "laissez_passer", _("Laissez-passer")
+    PASSPORT = "passport", _("Passport")
+
+
+class Referral(models.Model):
+    """A migrant referred to a government or a partner for a service of one sector of assistance."""
+
+    migrant = models.ForeignKey(Migrant, verbose_name=_("migrant"), on_delete=models.PROTECT, related_name="referrals")
+    crisis = models.ForeignKey(
+        "crises.Crisis", verbose_name=_("crisis"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("owning office"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=ReferralKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL)
+    recipient_government = models.ForeignKey(
+        "partners.Government",
+        verbose_name=_("government"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    recipient_partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("partner organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    request_note = models.TextField(_("what is asked"), blank=True)
+    is_sensitive = models.BooleanField(_("sensitive record"), default=False, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    # The due time an overdue reminder was last sent for: one reminder per due time.
+    overdue_reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    consent_override_reason = models.TextField(_("reason for sharing without consent"), blank=True)
+    consent_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent overridden by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Consular outcome (framework, Sector 12: "emergency travel documents or laissez-passer").
+    document_type = models.CharField(_("document type"), max_length=16, choices=DocumentType.choices, blank=True)
+    document_number = models.CharField(_("document number"), max_length=64, blank=True)
+    document_issued_on = models.DateField(_("date issued"), null=True, blank=True)
+    # Transport outcome (framework, Sector 3).
+    departure_from = models.CharField(_("departure from"), max_length=200, blank=True)
+    destination = models.CharField(_("destination"), max_length=200, blank=True)
+    travel_date = models.DateField(_("travel date"), null=True, blank=True)
+    outcome_note = models.TextField(_("outcome"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient_government__isnull=False, recipient_partner__isnull=True)
+                | Q(recipient_government__isnull=True, recipient_partner__isnull=False),
+                name="referral_one_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(sent_at__isnull=False, due_at__isnull=False),
+                name="referral_sent_has_due",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""), name="referral_declined_has_reason"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient_government", "status", "-id"], name="referral_gov_idx"),
+            models.Index(fields=["recipient_partner", "status", "-id"], name="referral_partner_idx"),
+            models.Index(fields=["office", "status", "-id"], name="referral_office_idx"),
+            models.Index(fields=["migrant", "-id"], name="referral_migrant_idx"),
+            models.Index(fields=["status", "due_at"], name="referral_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def recipient(self):
+        return self.recipient_government or self.recipient_partner
+
+    @property
+    def recipient_type(self) -> str:
+        return "government" if self.recipient_government_id else "partner"
+
+    @property
+    def recipient_id(self) -> int:
+        return self.recipient_government_id or self.recipient_partner_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, now=None) -> bool:
+        return bool(self.is_open and self.due_at and self.due_at < (now or timezone.now()))
+
+
+class ReferralEvent(models.Model):
+    """One step of a referral's life: who did what, when, with which note."""
+
+    referral = models.ForeignKey(Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=16, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=ReferralStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["referral", "at"], name="referral_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.from_status} -> {self.to_status}"
+
+
+class CaseShare(models.Model):
+    """A case shared with another office (both see it) or transferred to it (ownership moves on acceptance)."""
+
+    class Kind(models.TextChoices):
+        SHARE = "share", _("Share")
+        TRANSFER = "transfer", _("Transfer")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    migrant = models.ForeignKey(Migrant, verbose_name=_("migrant"), on_delete=models.CASCADE, related_name="shares")
+    from_office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("from office"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("to office"), on_delete=models.PROTECT, related_name="incoming_cases"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    note = models.TextField(_("note"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusing"), blank=True)
+
+    class Meta:
+        verbose_name = _("case share or transfer")
+        verbose_name_plural = _("case shares and transfers")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["migrant", "to_office"], condition=Q(status="pending"), name="caseshare_one_pending_per_office"
+            ),
+        ]
+        indexes = [models.Index(fields=["to_office", "status"], name="caseshare_to_office_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.migrant_id} -> {self.to_office_id} ({self.status})"

@@ -224,6 +224,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic tasks here; every one of them takes a lock (core.locks).
 CELERY_BEAT_SCHEDULE: dict = {
     "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    "caseload-remind-overdue-referrals": {
+        "task": "caseload.tasks.remind_overdue_referrals",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 # --- Authentication -----------------------------------------------------------------------
@@ -250,7 +254,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # in an emergency. Accounts lock by username; the token endpoint is also rate-limited.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 GUARDIAN_RAISE_403 = False
@@ -369,6 +373,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- Logging ------------------------------------------------------------------------------

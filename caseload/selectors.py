@@ -1,0 +1,104 @@
+"""Reads of the caseload, scoped to the user (DESIGN "Who uses it" and "Sensitive records")."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from .models import OPEN_STATUSES, CaseShare, Consent, Migrant, Referral, ReferralStatus
+
+SENSITIVE_PERMISSION = "view_sensitive_records"
+
+
+def _office_scope(user) -> Q:
+    """Migrants an office member may see: owned by or shared with one of the user's offices;
+    sensitive ones only through an office where the user holds the sensitive permission."""
+    offices = user.office_ids
+    sensitive_offices = user.office_ids_with(SENSITIVE_PERMISSION)
+
+    def reach(office_ids) -> Q:
+        shared = CaseShare.objects.filter(
+            migrant=OuterRef("pk"),
+            kind=CaseShare.Kind.SHARE,
+            status=CaseShare.Status.ACCEPTED,
+            to_office_id__in=office_ids,
+        )
+        return Q(office_id__in=office_ids) | Q(Exists(shared))
+
+    if not sensitive_offices:
+        return reach(offices) & Q(is_sensitive=False)
+    return (reach(offices) & Q(is_sensitive=False)) | reach(sensitive_offices)
+
+
+def migrants_visible_to(user) -> QuerySet[Migrant]:
+    """HQ reads every case; office staff their office's and those shared with it; liaisons none
+    (they see a referred migrant only through the referral, and only its kind's fields)."""
+    if not user.is_authenticated or not user.is_active:
+        return Migrant.objects.none()
+    if user.is_hq:
+        return Migrant.objects.all()
+    if user.is_office_staff and user.office_ids:
+        return Migrant.objects.filter(_office_scope(user))
+    return Migrant.objects.none()
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    """HQ all; office staff those of the migrants they see; a government liaison the sent referrals
+    addressed to its government, never a sensitive one unless the migrant's consent names that
+    government; a partner liaison the sent referrals addressed to its organisation."""
+    if not user.is_authenticated or not user.is_active:
+        return Referral.objects.none()
+    if user.is_hq:
+        return Referral.objects.all()
+    if user.is_office_staff and user.office_ids:
+        return Referral.objects.filter(migrant__in=migrants_visible_to(user).values("pk"))
+    if user.is_government_liaison and user.government_id:
+        consent_names_it = Consent.objects.filter(
+            migrant_id=OuterRef("migrant_id"), government_id=user.government_id, withdrawn_at__isnull=True
+        )
+        return (
+            Referral.objects.filter(recipient_government_id=user.government_id)
+            .exclude(status=ReferralStatus.DRAFT)
+            .filter(Q(is_sensitive=False) | Q(Exists(consent_names_it)))
+        )
+    if user.is_partner_liaison and user.partner_id:
+        return Referral.objects.filter(recipient_partner_id=user.partner_id).exclude(status=ReferralStatus.DRAFT)
+    return Referral.objects.none()
+
+
+def overdue(queryset: QuerySet[Referral], now=None) -> QuerySet[Referral]:
+    return queryset.filter(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+
+
+def consent_exists(*, migrant_id: int, government_id: int | None = None, partner_id: int | None = None) -> bool:
+    consents = Consent.objects.filter(migrant_id=migrant_id, withdrawn_at__isnull=True)
+    if government_id:
+        return consents.filter(government_id=government_id).exists()
+    return consents.filter(partner_id=partner_id).exists()
+
+
+def possible_duplicates(
+    user, *, given_name: str, family_name: str, date_of_birth, nationality: str, document_number: str = ""
+) -> QuerySet[Migrant]:
+    """Visible migrants with the same normalised name, date of birth and nationality, or the same
+    document number (the warning shown when registering)."""
+    from .validators import normalise_document, normalise_name
+
+    same_person = Q(
+        given_name_norm=normalise_name(given_name),
+        family_name_norm=normalise_name(family_name),
+        nationality=nationality,
+        date_of_birth=date_of_birth,
+    )
+    document = normalise_document(document_number)
+    condition = same_person | Q(document_number_norm=document) if document else same_person
+    return migrants_visible_to(user).filter(condition).select_related("office")[:10]
+
+
+def incoming_cases_for(user) -> QuerySet[CaseShare]:
+    """Pending transfers to the user's offices: the receiving office accepts or refuses them."""
+    if not user.is_authenticated or not user.is_office_staff:
+        return CaseShare.objects.none()
+    return CaseShare.objects.filter(
+        to_office_id__in=user.office_ids, kind=CaseShare.Kind.TRANSFER, status=CaseShare.Status.PENDING
+    ).select_related("migrant", "from_office", "requested_by")

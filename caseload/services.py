@@ -1,0 +1,539 @@
+"""Writes of the caseload: one function per business action, each in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Office
+from core.audit import audit_record
+from core.events import record_event
+from crises.models import Crisis
+from crises.selectors import crises_visible_to
+from partners.models import Government, Partner
+from sectors.referral_kinds import ReferralKind
+
+from .models import (
+    OPEN_STATUSES,
+    PRIORITY_DUE,
+    CaseShare,
+    Consent,
+    DocumentType,
+    Migrant,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Vulnerability,
+)
+from .selectors import consent_exists, referrals_visible_to
+from .validators import normalise_document, normalise_name, phone_to_e164
+from .workflow import BY_TARGET, OFFICE, RECIPIENT, Transition
+
+OVERRIDE_PERMISSION = "override_consent"
+
+MIGRANT_FIELDS = (
+    "given_name",
+    "family_name",
+    "other_names",
+    "sex",
+    "date_of_birth",
+    "estimated_age",
+    "nationality",
+    "other_nationalities",
+    "languages",
+    "document_status",
+    "document_number",
+    "location_country",
+    "admin_pcode",
+    "site",
+    "household",
+    "population_group",
+    "vulnerabilities",
+    "intention",
+    "phone",
+    "legal_basis",
+)
+
+
+def _new_reference(office: Office) -> str:
+    return f"{office.code.upper()}-{secrets.token_hex(4).upper()}"
+
+
+def _require_member(actor, office_id: int) -> None:
+    if not (actor.is_office_staff and office_id in actor.office_ids):
+        raise PermissionDenied(_("Only staff of the owning office may do this."))
+
+
+def _normalise(migrant: Migrant) -> None:
+    migrant.given_name_norm = normalise_name(migrant.given_name)
+    migrant.family_name_norm = normalise_name(migrant.family_name)
+    migrant.document_number_norm = normalise_document(migrant.document_number)
+    if migrant.phone:
+        try:
+            migrant.phone = phone_to_e164(migrant.phone)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from None
+
+
+def _check_migrant(migrant: Migrant) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        migrant.full_clean(exclude=["office", "crisis", "created_by", "reference"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if migrant.date_of_birth is None and migrant.estimated_age is None:
+        errors.setdefault("date_of_birth", []).append(_("Give a date of birth or an estimated age."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refresh_sensitivity(migrant: Migrant) -> None:
+    """A victim of trafficking, or anyone with a counter-trafficking referral, is a sensitive record."""
+    sensitive = (
+        Vulnerability.VICTIM_OF_TRAFFICKING in (migrant.vulnerabilities or [])
+        or migrant.referrals.filter(kind=ReferralKind.COUNTER_TRAFFICKING).exists()
+    )
+    if sensitive != migrant.is_sensitive:
+        Migrant.objects.filter(pk=migrant.pk).update(is_sensitive=sensitive)
+        migrant.is_sensitive = sensitive
+    Referral.objects.filter(migrant=migrant).exclude(kind=ReferralKind.COUNTER_TRAFFICKING).update(
+        is_sensitive=sensitive
+    )
+    Referral.objects.filter(migrant=migrant, kind=ReferralKind.COUNTER_TRAFFICKING).update(is_sensitive=True)
+
+
+def migrant_register(
+    *, actor, office: Office, crisis: Crisis, data: dict[str, Any], request: HttpRequest | None = None
+) -> Migrant:
+    """Register a migrant in ``crisis`` for ``office``; every field is validated and nothing is saved
+    on a bad value (the error names the field)."""
+    _require_member(actor, office.pk)
+    if not crises_visible_to(actor).filter(pk=crisis.pk).exists():
+        raise ValidationError({"crisis": [_("Choose a crisis of your office.")]})
+    migrant = Migrant(
+        office=office, crisis=crisis, created_by=actor, reference=_new_reference(office), **_pick(data, MIGRANT_FIELDS)
+    )
+    _normalise(migrant)
+    _check_migrant(migrant)
+    with transaction.atomic():
+        migrant.save()
+        _refresh_sensitivity(migrant)
+        audit_record(actor=actor, action="create", obj=migrant, request=request, after={"reference": migrant.reference})
+    return migrant
+
+
+def migrant_update(*, actor, migrant: Migrant, data: dict[str, Any], request: HttpRequest | None = None) -> Migrant:
+    _require_member(actor, migrant.office_id)
+    changed = [f for f in MIGRANT_FIELDS if f in data and getattr(migrant, f) != data[f]]
+    for field in changed:
+        setattr(migrant, field, data[field])
+    _normalise(migrant)
+    _check_migrant(migrant)
+    with transaction.atomic():
+        migrant.save()
+        _refresh_sensitivity(migrant)
+        audit_record(actor=actor, action="update", obj=migrant, request=request, after={"fields": changed})
+    return migrant
+
+
+def _pick(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in fields}
+
+
+def consent_record(
+    *,
+    actor,
+    migrant: Migrant,
+    governments: list[Government] = (),
+    partners: list[Partner] = (),
+    given_on: date,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> list[Consent]:
+    """Record the migrant's consent to share their data with the named governments and partners."""
+    _require_member(actor, migrant.office_id)
+    if not governments and not partners:
+        raise ValidationError({"governments": [_("Name at least one government or partner organisation.")]})
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": [_("The date of consent cannot be in the future.")]})
+    rows = [
+        Consent(migrant=migrant, government=g, given_on=given_on, note=note, recorded_by=actor) for g in governments
+    ]
+    rows += [Consent(migrant=migrant, partner=p, given_on=given_on, note=note, recorded_by=actor) for p in partners]
+    with transaction.atomic():
+        Consent.objects.bulk_create(rows)
+        audit_record(
+            actor=actor,
+            action="create",
+            obj=migrant,
+            object_type="caseload.consent",
+            request=request,
+            after={"governments": [g.country for g in governments], "partners": [p.code for p in partners]},
+        )
+    return rows
+
+
+def consent_withdraw(*, actor, consent: Consent, request: HttpRequest | None = None) -> Consent:
+    _require_member(actor, consent.migrant.office_id)
+    with transaction.atomic():
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+        audit_record(actor=actor, action="update", obj=consent, request=request, after={"withdrawn": True})
+    return consent
+
+
+def referral_create(
+    *,
+    actor,
+    migrant: Migrant,
+    kind: str,
+    recipient_government: Government | None = None,
+    recipient_partner: Partner | None = None,
+    priority: str,
+    request_note: str = "",
+    send: bool = False,
+    override_reason: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Create a draft referral of ``migrant`` and, when ``send``, send it at once."""
+    _require_member(actor, migrant.office_id)
+    if bool(recipient_government) == bool(recipient_partner):
+        raise ValidationError({"recipient_government": [_("Choose either a government or a partner organisation.")]})
+    if kind == ReferralKind.CONSULAR and recipient_partner is not None:
+        raise ValidationError({"recipient_government": [_("A consular referral goes to a government.")]})
+    referral = Referral(
+        migrant=migrant,
+        crisis_id=migrant.crisis_id,
+        office_id=migrant.office_id,
+        kind=kind,
+        priority=priority,
+        recipient_government=recipient_government,
+        recipient_partner=recipient_partner,
+        request_note=request_note,
+        created_by=actor,
+    )
+    try:
+        referral.full_clean(exclude=["migrant", "crisis", "office", "created_by"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+    with transaction.atomic():
+        referral.save()
+        ReferralEvent.objects.create(referral=referral, action="create", to_status=ReferralStatus.DRAFT, actor=actor)
+        _refresh_sensitivity(migrant)
+        referral.refresh_from_db(fields=["is_sensitive"])
+        if send:
+            referral = referral_transition(
+                actor=actor,
+                referral_id=referral.pk,
+                to=ReferralStatus.SENT,
+                override_reason=override_reason,
+                request=request,
+            )
+    return referral
+
+
+def _actor_side(actor, referral: Referral) -> str | None:
+    if actor.is_office_staff and referral.office_id in actor.office_ids:
+        return OFFICE
+    if actor.is_government_liaison and referral.recipient_government_id == actor.government_id:
+        return RECIPIENT
+    if actor.is_partner_liaison and referral.recipient_partner_id == actor.partner_id:
+        return RECIPIENT
+    return None
+
+
+def _check_consent(*, actor, referral: Referral, override_reason: str, request: HttpRequest | None) -> None:
+    """Sharing data with a recipient needs the migrant's consent naming it, or an override with a reason."""
+    if consent_exists(
+        migrant_id=referral.migrant_id,
+        government_id=referral.recipient_government_id,
+        partner_id=referral.recipient_partner_id,
+    ):
+        return
+    if not override_reason.strip():
+        raise ValidationError(
+            {
+                "override_reason": [
+                    _(
+                        "The migrant's consent does not name %(recipient)s: record the consent first, or "
+                        "override it with a reason if you hold the override permission."
+                    )
+                    % {"recipient": referral.recipient}
+                ]
+            }
+        )
+    if referral.office_id not in actor.office_ids_with(OVERRIDE_PERMISSION):
+        raise PermissionDenied(_("You do not hold the permission to share data without consent."))
+    referral.consent_override_reason = override_reason.strip()
+    referral.consent_overridden_by = actor
+    audit_record(
+        actor=actor,
+        action="override",
+        obj=referral,
+        request=request,
+        reason=referral.consent_override_reason,
+        after={
+            "consent": "overridden",
+            "recipient_type": referral.recipient_type,
+            "recipient_id": referral.recipient_id,
+        },
+    )
+
+
+OUTCOME_FIELDS = {
+    ReferralKind.CONSULAR: ("document_type", "document_number", "document_issued_on"),
+    ReferralKind.TRANSPORT: ("departure_from", "destination", "travel_date"),
+}
+
+
+def _apply_outcome(referral: Referral, outcome: dict[str, Any]) -> list[str]:
+    allowed = (*OUTCOME_FIELDS.get(referral.kind, ()), "outcome_note")
+    unknown = [k for k in outcome if k not in allowed and outcome[k] not in ("", None)]
+    if unknown:
+        raise ValidationError({k: [_("This field does not apply to this kind of referral.")] for k in unknown})
+    changed = []
+    for field in allowed:
+        if field in outcome and outcome[field] not in (None,):
+            setattr(referral, field, outcome[field])
+            changed.append(field)
+    errors: dict[str, list[str]] = {}
+    if referral.document_type and referral.document_type not in DocumentType.values:
+        errors["document_type"] = [_("Unknown document type.")]
+    if referral.document_issued_on and referral.document_issued_on > timezone.localdate():
+        errors["document_issued_on"] = [_("The date issued cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    return changed
+
+
+def _check_outcome_complete(referral: Referral) -> None:
+    missing = [f for f in OUTCOME_FIELDS.get(referral.kind, ()) if not getattr(referral, f)]
+    if missing:
+        raise ValidationError({f: [_("Record this before completing the referral.")] for f in missing})
+
+
+def referral_transition(
+    *,
+    actor,
+    referral_id: int,
+    to: str,
+    note: str = "",
+    reason: str = "",
+    outcome: dict[str, Any] | None = None,
+    override_reason: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Move a referral to status ``to`` if the state machine and the actor's role allow it.
+
+    The row is locked (SELECT ... FOR UPDATE) so that two concurrent transitions of one referral
+    run one after the other: the second sees the first's status and is refused if no longer legal.
+    """
+    transition: Transition | None = BY_TARGET.get(to)
+    if transition is None:
+        raise ValidationError({"to": [_("Unknown status %(status)s.") % {"status": to}]})
+    with transaction.atomic():
+        referral = (
+            Referral.objects.select_for_update()
+            .select_related("recipient_government", "recipient_partner")
+            .get(pk=referral_id)
+        )
+        if not referrals_visible_to(actor).filter(pk=referral.pk).exists():
+            raise Referral.DoesNotExist
+        side = _actor_side(actor, referral)
+        if side != transition.by:
+            who = _("the owning office") if transition.by == OFFICE else _("the recipient")
+            raise PermissionDenied(
+                _("Only %(who)s may %(action)s a referral.") % {"who": who, "action": transition.label.lower()}
+            )
+        if referral.status not in transition.sources:
+            raise ValidationError(
+                {
+                    "to": [
+                        _("A referral that is %(status)s cannot be moved to %(target)s.")
+                        % {"status": referral.get_status_display().lower(), "target": ReferralStatus(to).label.lower()}
+                    ]
+                }
+            )
+        if transition.needs_reason and not reason.strip():
+            raise ValidationError({"reason": [_("Give the reason for declining.")]})
+        now = timezone.now()
+        previous = referral.status
+        if outcome:
+            _apply_outcome(referral, outcome)
+        if to == ReferralStatus.SENT:
+            _check_consent(actor=actor, referral=referral, override_reason=override_reason, request=request)
+            referral.sent_at = now
+            referral.due_at = now + PRIORITY_DUE[referral.priority]
+        if to == ReferralStatus.COMPLETED:
+            _check_outcome_complete(referral)
+        if to == ReferralStatus.DECLINED:
+            referral.decline_reason = reason.strip()
+        if to in (ReferralStatus.COMPLETED, ReferralStatus.DECLINED, ReferralStatus.CANCELLED):
+            referral.closed_at = now
+        referral.status = to
+        referral.save()
+        ReferralEvent.objects.create(
+            referral=referral,
+            action=transition.action,
+            from_status=previous,
+            to_status=to,
+            actor=actor,
+            at=now,
+            note=(reason if transition.needs_reason else note).strip(),
+        )
+        common = {
+            "kind": referral.kind,
+            "recipient_type": referral.recipient_type,
+            "recipient_id": referral.recipient_id,
+        }
+        if to == ReferralStatus.SENT:
+            record_event(
+                "referral.sent",
+                subject=referral,
+                actor=actor,
+                crisis_id=referral.crisis_id,
+                office_id=referral.office_id,
+                payload={**common, "priority": referral.priority},
+            )
+        else:
+            record_event(
+                "referral.transitioned",
+                subject=referral,
+                actor=actor,
+                crisis_id=referral.crisis_id,
+                office_id=referral.office_id,
+                payload={"from": previous, "to": to, **common},
+            )
+    return referral
+
+
+def referral_record_outcome(
+    *, actor, referral_id: int, outcome: dict[str, Any], request: HttpRequest | None = None
+) -> Referral:
+    """The recipient records what it did (a travel document, a departure) before completing."""
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral_id)
+        if not referrals_visible_to(actor).filter(pk=referral.pk).exists():
+            raise Referral.DoesNotExist
+        if _actor_side(actor, referral) != RECIPIENT:
+            raise PermissionDenied(_("Only the recipient may record the outcome of a referral."))
+        if referral.status not in (ReferralStatus.ACKNOWLEDGED, ReferralStatus.IN_PROGRESS):
+            raise ValidationError(
+                {"non_field_errors": [_("The outcome is recorded on an acknowledged or ongoing referral.")]}
+            )
+        changed = _apply_outcome(referral, outcome)
+        referral.save()
+        summary = ", ".join(f"{f}: {getattr(referral, f)}" for f in changed if f != "outcome_note")
+        ReferralEvent.objects.create(
+            referral=referral,
+            action="record_outcome",
+            from_status=referral.status,
+            to_status=referral.status,
+            actor=actor,
+            note=summary or outcome.get("outcome_note", ""),
+        )
+        audit_record(actor=actor, action="update", obj=referral, request=request, after={"outcome": changed})
+    return referral
+
+
+def referral_remind_overdue(*, referral_id: int, due_at: datetime) -> bool:
+    """Record one ``referral.overdue`` event for this due time; a second call for it does nothing."""
+    with transaction.atomic():
+        claimed = (
+            Referral.objects.filter(pk=referral_id, due_at=due_at, status__in=OPEN_STATUSES)
+            .exclude(overdue_reminded_for=due_at)
+            .update(overdue_reminded_for=due_at)
+        )
+        if not claimed:
+            return False
+        referral = Referral.objects.get(pk=referral_id)
+        record_event(
+            "referral.overdue",
+            subject=referral,
+            crisis_id=referral.crisis_id,
+            office_id=referral.office_id,
+            payload={
+                "kind": referral.kind,
+                "due_at": due_at.isoformat(),
+                "recipient_type": referral.recipient_type,
+                "recipient_id": referral.recipient_id,
+            },
+        )
+    return True
+
+
+def case_share(
+    *, actor, migrant: Migrant, to_office: Office, kind: str, note: str = "", request: HttpRequest | None = None
+) -> CaseShare:
+    """The Chief of Mission of the owning office shares a case (both offices see it at once) or
+    asks another office to take it over (ownership moves when that office accepts)."""
+    if not (actor.is_office_staff and actor.is_chief_of(migrant.office_id)):
+        raise PermissionDenied(_("Only the Chief of Mission of the owning office may share or transfer a case."))
+    if to_office.pk == migrant.office_id:
+        raise ValidationError({"to_office": [_("The case already belongs to this office.")]})
+    if kind not in CaseShare.Kind.values:
+        raise ValidationError({"kind": [_("Choose share or transfer.")]})
+    with transaction.atomic():
+        if CaseShare.objects.filter(migrant=migrant, to_office=to_office, status=CaseShare.Status.PENDING).exists():
+            raise ValidationError({"to_office": [_("A request to this office is already pending.")]})
+        if (
+            kind == CaseShare.Kind.SHARE
+            and CaseShare.objects.filter(
+                migrant=migrant, to_office=to_office, kind=kind, status=CaseShare.Status.ACCEPTED
+            ).exists()
+        ):
+            raise ValidationError({"to_office": [_("The case is already shared with this office.")]})
+        share = CaseShare.objects.create(
+            migrant=migrant,
+            from_office_id=migrant.office_id,
+            to_office=to_office,
+            kind=kind,
+            note=note,
+            requested_by=actor,
+            status=CaseShare.Status.ACCEPTED if kind == CaseShare.Kind.SHARE else CaseShare.Status.PENDING,
+            decided_by=actor if kind == CaseShare.Kind.SHARE else None,
+            decided_at=timezone.now() if kind == CaseShare.Kind.SHARE else None,
+        )
+        audit_record(
+            actor=actor, action="create", obj=share, request=request, after={"kind": kind, "to": to_office.code}
+        )
+    return share
+
+
+def case_transfer_decide(
+    *, actor, share_id: int, accept: bool, reason: str = "", request: HttpRequest | None = None
+) -> CaseShare:
+    """Staff of the receiving office accept a transfer (the office becomes the owner) or refuse it."""
+    with transaction.atomic():
+        share = CaseShare.objects.select_for_update().select_related("migrant").get(pk=share_id)
+        if not (actor.is_office_staff and share.to_office_id in actor.office_ids):
+            raise CaseShare.DoesNotExist
+        if share.kind != CaseShare.Kind.TRANSFER or share.status != CaseShare.Status.PENDING:
+            raise ValidationError({"non_field_errors": [_("This transfer has already been decided.")]})
+        if not accept and not reason.strip():
+            raise ValidationError({"reason": [_("Give the reason for refusing.")]})
+        share.status = CaseShare.Status.ACCEPTED if accept else CaseShare.Status.REFUSED
+        share.decided_by = actor
+        share.decided_at = timezone.now()
+        share.refusal_reason = "" if accept else reason.strip()
+        share.save()
+        if accept:
+            migrant = Migrant.objects.select_for_update().get(pk=share.migrant_id)
+            Migrant.objects.filter(pk=migrant.pk).update(office_id=share.to_office_id)
+            Referral.objects.filter(migrant_id=migrant.pk).update(office_id=share.to_office_id)
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=share,
+            request=request,
+            reason=share.refusal_reason,
+            after={"status": share.status, "owner": share.to_office_id if accept else share.from_office_id},
+        )
+    return share

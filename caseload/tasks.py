@@ -1,0 +1,29 @@
+"""Periodic work of the caseload: remind recipients of overdue referrals, once per due time."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db.models import F
+from django.utils import timezone
+
+from core.locks import single_run
+
+from .models import OPEN_STATUSES, Referral
+from .services import referral_remind_overdue
+
+BATCH = 500
+
+
+@shared_task(acks_late=True)
+@single_run("caseload.remind_overdue_referrals")
+def remind_overdue_referrals() -> int:
+    """Record a ``referral.overdue`` event for each open referral past its due time that has not
+    been reminded for that due time yet; the notifications app turns the event into messages."""
+    now = timezone.now()
+    due = list(
+        Referral.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+        .exclude(overdue_reminded_for=F("due_at"))
+        .values_list("pk", "due_at")
+        .order_by("due_at")[:BATCH]
+    )
+    return sum(referral_remind_overdue(referral_id=pk, due_at=due_at) for pk, due_at in due)
