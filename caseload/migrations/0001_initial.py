@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('crises', '0004_remove_crisis_other_countries_list'),
-        ('partners', '0002_notifications'),
+        ('crises', '0001_initial'),
+        ('partners', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
