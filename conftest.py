@@ -29,6 +29,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def demo(db) -> dict:
     """The demo offices, governments, partners and accounts (accounts/demo.py)."""

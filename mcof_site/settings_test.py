@@ -14,3 +14,7 @@ from .settings import DATABASES, VAR_DIR  # noqa: E402
 # A file, not memory, so a Celery worker process started by a test sees the same database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# One cache per test process, cleared between tests (conftest): throttles and counters never leak
+# from one test into another, and clearing it never touches the broker's Redis database.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

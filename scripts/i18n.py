@@ -61,7 +61,7 @@ def fill(path: str) -> None:
                 value = translations[entry.msgid]
                 if entry.msgid_plural:
                     values = value if isinstance(value, list) else [value, value]
-                    entry.msgstr_plural = {i: v for i, v in enumerate(values)}
+                    entry.msgstr_plural = dict(enumerate(values))
                 else:
                     entry.msgstr = value if isinstance(value, str) else value[0]
                 if "fuzzy" in entry.flags:

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from core.api.errors import error_response
 
+from ..lockout import lockout_response
 from ..selectors import offices_visible_to
 from .serializers import OfficeSerializer, TokenRequestSerializer
 
@@ -36,11 +37,7 @@ class ObtainTokenView(APIView):
             password=data.validated_data["password"],
         )
         if getattr(request._request, "axes_locked_out", False):
-            return error_response(
-                _("Too many failed attempts: this account is locked for a while."),
-                status_code=status.HTTP_403_FORBIDDEN,
-                code="locked_out",
-            )
+            return lockout_response(request._request)
         if user is None or not user.is_active:
             return error_response(
                 _("Unable to log in with these credentials."),

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Start the web server, a Celery worker and Celery beat together; Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.venv/bin
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+mkdir -p var/log
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping web, worker and beat..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+
+"$VENV/gunicorn" mcof_site.wsgi:application --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" \
+  --access-logfile - --error-logfile - --graceful-timeout 5 &
+pids+=($!)
+"$VENV/celery" -A mcof_site worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}" \
+  --hostname "worker@%h" &
+pids+=($!)
+"$VENV/celery" -A mcof_site beat --loglevel=INFO --schedule var/celerybeat-schedule &
+pids+=($!)
+
+cat <<MSG
+
+  MCOF case management is running at http://$HOST:$PORT/
+  Database: ${DATABASE_URL:-SQLite in var/}   Broker: ${CELERY_BROKER_URL:-${REDIS_URL:-filesystem queue in var/broker}}
+
+  Demo accounts (password: ${DEMO_PASSWORD:-demo-pass-2026}):
+    hq         HQ emergency coordinator
+    com_lby    Chief of Mission, IOM Libya
+    staff_lby  office staff, IOM Libya
+    staff_tun  office staff, IOM Tunisia
+    staff_hti  office staff, IOM Haiti
+    gov_egy    government liaison, Egypt
+    gov_bgd    government liaison, Bangladesh
+    unhcr      partner liaison, UNHCR
+
+  Press Ctrl-C to stop web, worker and beat.
+
+MSG
+wait -n "${pids[@]}"
