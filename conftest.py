@@ -122,7 +122,14 @@ def _database_url_of_test_db() -> str:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db) -> Iterator[subprocess.Popen]:
+def celery_worker_env() -> dict:
+    """Extra environment of the worker process; a test module overrides this fixture to give its
+    worker other settings (for example a settings module with short retry delays)."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, celery_worker_env) -> Iterator[subprocess.Popen]:
     """A real ``celery worker`` process consuming the real broker, on the test database."""
     from mcof_site.celery import app
 
@@ -133,6 +140,7 @@ def celery_worker_process(transactional_db) -> Iterator[subprocess.Popen]:
         "DJANGO_SETTINGS_MODULE": "mcof_site.settings_test",
         "DATABASE_URL": _database_url_of_test_db(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        **celery_worker_env,
     }
     process = subprocess.Popen(
         [
@@ -171,3 +179,21 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 30.0, interval: flo
             return True
         time.sleep(interval)
     return predicate()
+
+
+@pytest.fixture
+def axe_violations() -> Callable:
+    """Run axe-core on the page; answer the serious and critical violations (none is the target)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def run(page) -> list[dict]:
+        results = axe.run(page)
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return run
