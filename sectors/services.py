@@ -1,0 +1,332 @@
+"""Writes of the sectors app: HQ's edits of the Annex I matrix and each crisis's sector plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+from core.audit import audit_record
+from core.events import record_event
+from crises.models import Crisis
+from partners.models import Partner
+
+from .models import (
+    MatrixCell,
+    MatrixCellChange,
+    Priority,
+    Sector,
+    SectorPlan,
+    SectorPlanEntry,
+    SectorPlanRevision,
+)
+from .selectors import can_edit_matrix, can_edit_plan
+
+# Keys of one entry's update; an absent key leaves the value as it is (PATCH) or resets it (PUT).
+ENTRY_FIELDS = ("active", "priority_override", "override_reason", "focal_point", "partners")
+
+
+def _entry_state(entry: SectorPlanEntry) -> dict[str, Any]:
+    return {
+        "sector": entry.sector.number,
+        "proposed_priority": entry.proposed_priority,
+        "priority_override": entry.priority_override,
+        "override_reason": entry.override_reason,
+        "active_override": entry.active_override,
+        "focal_point": entry.focal_point_id,
+        "partners": sorted(p.code for p in entry.partners.all()),
+    }
+
+
+# --- The matrix --------------------------------------------------------------------------------
+def matrix_cell_change(
+    *,
+    cell: MatrixCell,
+    actor,
+    priority: str,
+    reason: str,
+    citation: str | None = None,
+    basis: str | None = None,
+    request: HttpRequest | None = None,
+) -> MatrixCellChange:
+    """HQ changes one cell of the Annex I matrix; the change and its reason are kept for good."""
+    if not can_edit_matrix(actor):
+        raise PermissionDenied(_("Only an HQ emergency coordinator may change the sector matrix."))
+    errors: dict[str, list[str]] = {}
+    if priority not in Priority.values:
+        errors["priority"] = [_("Choose critical, important, recommended or not applicable.")]
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("Give the reason for the change.")]
+    citation = (citation if citation is not None else cell.citation).strip()
+    if not citation:
+        errors["citation"] = [_("Name the paragraph the cell rests on.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        cell = MatrixCell.objects.select_for_update().select_related("sector").get(pk=cell.pk)
+        if priority == cell.priority and citation == cell.citation and (basis is None or basis == cell.basis):
+            raise ValidationError({"priority": [_("This is already the cell's value.")]})
+        before = {"priority": cell.priority, "citation": cell.citation, "basis": cell.basis}
+        change = MatrixCellChange.objects.create(
+            cell=cell,
+            from_priority=cell.priority,
+            to_priority=priority,
+            from_citation=cell.citation,
+            to_citation=citation,
+            reason=reason,
+            changed_by=actor,
+        )
+        cell.priority = priority
+        cell.citation = citation
+        if basis is not None:
+            cell.basis = basis
+        cell.updated_by = actor
+        cell.save(update_fields=["priority", "citation", "basis", "updated_by", "updated_at"])
+        after = {"priority": cell.priority, "citation": cell.citation, "basis": cell.basis}
+        audit_record(actor=actor, action="update", obj=cell, request=request, reason=reason, before=before, after=after)
+        record_event(
+            "sector_matrix.changed",
+            subject=cell,
+            actor=actor,
+            payload={
+                "crisis_type": cell.crisis_type,
+                "phase": cell.phase,
+                "sector": cell.sector.number,
+                "from": change.from_priority,
+                "to": change.to_priority,
+                "reason": reason,
+            },
+        )
+    return change
+
+
+# --- Sector plans --------------------------------------------------------------------------------
+def sector_plan_propose(*, crisis: Crisis, phase: str | None = None, actor=None) -> SectorPlanRevision:
+    """Propose the crisis's plan from the matrix for its type and ``phase`` (its current phase by default).
+
+    The first proposal creates the plan. A later one (a phase change) moves every entry to the new
+    phase's proposed priority and keeps what the office set (priority overrides with their reasons,
+    sectors activated or dropped, focal points, partners) until the office clears it; the revision
+    records, sector by sector, what changes.
+    """
+    phase = phase or crisis.phase
+    with transaction.atomic():
+        cells = {
+            cell.sector_id: cell
+            for cell in MatrixCell.objects.filter(crisis_type=crisis.crisis_type, phase=phase).select_related("sector")
+        }
+        plan = SectorPlan.objects.select_for_update().filter(crisis=crisis).first()
+        created = plan is None
+        from_phase = "" if created else plan.phase
+        if created:
+            plan = SectorPlan.objects.create(
+                crisis=crisis, crisis_type=crisis.crisis_type, phase=phase, proposed_at=timezone.now()
+            )
+        entries = {e.sector_id: e for e in SectorPlanEntry.objects.filter(plan=plan).select_related("sector")}
+        changes: list[dict[str, Any]] = []
+        new_entries, changed_entries = [], []
+        for sector in Sector.objects.order_by("number"):
+            cell = cells.get(sector.pk)
+            proposed = cell.priority if cell else Priority.NOT_APPLICABLE
+            citation = cell.citation if cell else ""
+            entry = entries.get(sector.pk)
+            if entry is None:
+                new_entries.append(
+                    SectorPlanEntry(plan=plan, sector=sector, proposed_priority=proposed, citation=citation)
+                )
+                continue
+            before_priority, before_active = entry.priority, entry.is_active
+            before_proposed = entry.proposed_priority
+            entry.proposed_priority, entry.citation = proposed, citation
+            changed_entries.append(entry)
+            kept = entry.priority_override is not None or entry.active_override is not None
+            if before_proposed != proposed or before_priority != entry.priority or before_active != entry.is_active:
+                changes.append(
+                    {
+                        "sector": sector.number,
+                        "from_proposed": before_proposed,
+                        "to_proposed": proposed,
+                        "from_priority": before_priority,
+                        "to_priority": entry.priority,
+                        "from_active": before_active,
+                        "to_active": entry.is_active,
+                        "override_kept": kept,
+                    }
+                )
+        SectorPlanEntry.objects.bulk_create(new_entries)
+        if changed_entries:
+            SectorPlanEntry.objects.bulk_update(changed_entries, ["proposed_priority", "citation", "updated_at"])
+        plan.crisis_type, plan.phase, plan.proposed_at = crisis.crisis_type, phase, timezone.now()
+        plan.save(update_fields=["crisis_type", "phase", "proposed_at", "updated_at"])
+        revision = SectorPlanRevision.objects.create(
+            plan=plan, from_phase=from_phase, to_phase=phase, changes=changes, actor=actor
+        )
+        record_event(
+            "sector_plan.proposed",
+            subject=plan,
+            actor=actor,
+            crisis_id=crisis.pk,
+            office_id=crisis.office_id,
+            payload={
+                "crisis_type": crisis.crisis_type,
+                "from_phase": from_phase,
+                "phase": phase,
+                "changed_sectors": [c["sector"] for c in changes],
+            },
+        )
+    return revision
+
+
+def _validated_entry_values(crisis: Crisis, number: int, values: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    if "active" in values:
+        if values["active"] not in (True, False, None):
+            errors["active"] = [_("Choose active, dropped or as proposed.")]
+        clean["active_override"] = values["active"]
+    if "priority_override" in values:
+        override = values["priority_override"] or None
+        if override is not None and override not in Priority.values:
+            errors["priority_override"] = [_("Choose critical, important, recommended or not applicable.")]
+        clean["priority_override"] = override
+    if "override_reason" in values:
+        clean["override_reason"] = (values["override_reason"] or "").strip()
+    if "focal_point" in values:
+        focal = values["focal_point"]
+        if focal is not None:
+            focal_id = getattr(focal, "pk", focal)
+            member = Membership.objects.filter(
+                user_id=focal_id, office_id=crisis.office_id, user__is_active=True, user__role="office"
+            ).exists()
+            if not member:
+                errors["focal_point"] = [_("The focal point must be a member of the office that owns the crisis.")]
+            else:
+                focal = get_user_model().objects.get(pk=focal_id)
+        clean["focal_point"] = focal
+    if "partners" in values:
+        partners = list(values["partners"] or [])
+        codes = [getattr(p, "code", p) for p in partners]
+        found = list(Partner.objects.filter(code__in=codes, is_active=True))
+        if len(found) != len(set(codes)):
+            missing = sorted(set(codes) - {p.code for p in found})
+            errors["partners"] = [
+                _("Unknown or inactive partner organisations: %(codes)s") % {"codes": ", ".join(missing)}
+            ]
+        clean["partners"] = found
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def sector_plan_update(
+    *,
+    crisis: Crisis,
+    actor,
+    entries: Iterable[dict[str, Any]],
+    replace: bool = False,
+    request: HttpRequest | None = None,
+) -> SectorPlan:
+    """The owning office activates or drops sectors, overrides a priority with a reason, names a focal
+    point and the partner organisations per sector.
+
+    ``entries`` are dicts with ``sector`` (the number) and any of ``active`` (True, False, or None
+    to follow the proposal), ``priority_override`` (None clears it), ``override_reason``,
+    ``focal_point`` (a user or id, None) and ``partners`` (codes). With ``replace`` every sector's
+    choices are replaced: what an entry leaves out, and sectors not listed, go back to the proposal.
+    """
+    if not can_edit_plan(actor, crisis):
+        raise PermissionDenied(_("Only the staff of the office that owns the crisis may change its sector plan."))
+    entries = list(entries)
+    by_number: dict[int, dict[str, Any]] = {}
+    for item in entries:
+        try:
+            number = int(item["sector"])
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError({"sector": [_("Each entry names its sector by number (1 to 15).")]}) from None
+        if number in by_number:
+            raise ValidationError({"sector": [_("Sector %(number)s is listed twice.") % {"number": number}]})
+        by_number[number] = {k: v for k, v in item.items() if k in ENTRY_FIELDS}
+    with transaction.atomic():
+        plan = SectorPlan.objects.select_for_update().filter(crisis=crisis).first()
+        if plan is None:
+            sector_plan_propose(crisis=crisis, actor=actor)
+            plan = SectorPlan.objects.select_for_update().get(crisis=crisis)
+        current = {
+            e.sector.number: e
+            for e in SectorPlanEntry.objects.filter(plan=plan).select_related("sector").prefetch_related("partners")
+        }
+        unknown = sorted(set(by_number) - set(current))
+        if unknown:
+            raise ValidationError(
+                {"sector": [_("No such sector: %(numbers)s") % {"numbers": ", ".join(map(str, unknown))}]}
+            )
+        targets = current if replace else {n: current[n] for n in by_number}
+        changed = []
+        for number, entry in targets.items():
+            values = by_number.get(number, {})
+            if replace:
+                values = {
+                    "active": None,
+                    "priority_override": None,
+                    "override_reason": "",
+                    "focal_point": None,
+                    "partners": [],
+                    **values,
+                }
+            before = _entry_state(entry)
+            try:
+                clean = _validated_entry_values(crisis, number, values)
+                for field in ("active_override", "priority_override", "override_reason", "focal_point"):
+                    if field in clean:
+                        setattr(entry, field, clean[field])
+                if entry.priority_override is None:
+                    entry.override_reason = ""
+                elif not entry.override_reason:
+                    raise ValidationError(
+                        {"override_reason": [_("Give the reason for setting a priority other than the proposed one.")]}
+                    )
+            except ValidationError as exc:
+                if len(targets) == 1:
+                    raise
+                raise ValidationError(
+                    {
+                        field: [_("Sector %(number)s: %(message)s") % {"number": number, "message": m} for m in msgs]
+                        for field, msgs in exc.message_dict.items()
+                    }
+                ) from None
+            entry.save()
+            if "partners" in clean:
+                entry.partners.set(clean["partners"])
+                # Drop the prefetched partners so the state below reads the new ones.
+                getattr(entry, "_prefetched_objects_cache", {}).pop("partners", None)
+            after = _entry_state(entry)
+            if before != after:
+                changed.append(number)
+                audit_record(
+                    actor=actor,
+                    action="update",
+                    obj=entry,
+                    request=request,
+                    reason=entry.override_reason,
+                    before=before,
+                    after=after,
+                )
+        if changed:
+            plan.save(update_fields=["updated_at"])
+            record_event(
+                "sector_plan.updated",
+                subject=plan,
+                actor=actor,
+                crisis_id=crisis.pk,
+                office_id=crisis.office_id,
+                payload={"sectors": changed},
+            )
+    return plan
