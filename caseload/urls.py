@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "caseload"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.migrant_list, name="migrant_list"),
+    path("migrants/new/", views.migrant_create, name="migrant_create"),
+    path("migrants/<int:pk>/", views.migrant_detail, name="migrant_detail"),
+    path("migrants/<int:pk>/consent/", views.consent_create, name="consent_create"),
+    path("migrants/<int:pk>/refer/", views.referral_create, name="referral_create"),
+    path("migrants/<int:pk>/share/", views.case_share, name="case_share"),
+    path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer_decide"),
+    path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/transition/", views.referral_transition, name="referral_transition"),
+    path("referrals/<int:pk>/outcome/", views.referral_outcome, name="referral_outcome"),
+    path("inbox/", views.inbox, name="inbox"),
+]

@@ -1,0 +1,34 @@
+"""Every read of a sensitive record goes to the access log (core.models.AuditEntry)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.http import HttpRequest
+
+from core.audit import audit_record, client_ip
+from core.models import AuditEntry
+
+
+def log_read(*, user, obj, request: HttpRequest | None = None) -> None:
+    if getattr(obj, "is_sensitive", False):
+        audit_record(actor=user, action=AuditEntry.Action.READ, obj=obj, request=request)
+
+
+def log_reads(*, user, objects: Iterable, request: HttpRequest | None = None) -> None:
+    """One INSERT for every sensitive record on a list page (none when there is none)."""
+    ip = client_ip(request)
+    actor = user if getattr(user, "is_authenticated", False) else None
+    rows = [
+        AuditEntry(
+            actor=actor,
+            action=AuditEntry.Action.READ,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            ip_address=ip,
+        )
+        for obj in objects
+        if getattr(obj, "is_sensitive", False)
+    ]
+    if rows:
+        AuditEntry.objects.bulk_create(rows)

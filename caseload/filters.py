@@ -1,0 +1,84 @@
+"""Filters of the migrant and referral lists, shared by the browser pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.countries import country_choices
+from crises.models import Crisis
+from crises.selectors import crises_visible_to
+from sectors.referral_kinds import ReferralKind
+
+from .models import OPEN_STATUSES, Migrant, Referral, ReferralStatus, Vulnerability
+from .validators import normalise_document, normalise_name
+
+
+def _crises(request):
+    if request is None:
+        return Crisis.objects.none()
+    return crises_visible_to(request.user).order_by("-start_date")
+
+
+class MigrantFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or document number"), method="filter_q")
+    crisis = django_filters.ModelChoiceFilter(label=_("Crisis"), queryset=_crises)
+    nationality = django_filters.ChoiceFilter(label=_("Nationality"), choices=country_choices)
+    vulnerability = django_filters.ChoiceFilter(
+        label=_("Vulnerability"), choices=Vulnerability.choices, method="filter_vulnerability"
+    )
+    referral_kind = django_filters.ChoiceFilter(
+        label=_("Referral kind"), choices=ReferralKind.choices, method="filter_referral"
+    )
+    referral_status = django_filters.ChoiceFilter(
+        label=_("Referral status"), choices=ReferralStatus.choices, method="filter_referral"
+    )
+
+    class Meta:
+        model = Migrant
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        words = normalise_name(value).split()
+        document = normalise_document(value)
+        by_name = Q()
+        for word in words:
+            by_name &= Q(family_name_norm__startswith=word) | Q(given_name_norm__startswith=word)
+        condition = by_name if words else Q(pk__in=[])
+        if document:
+            condition |= Q(document_number_norm=document)
+        return queryset.filter(condition)
+
+    def filter_vulnerability(self, queryset, name, value):
+        # The JSON list as text holds each code in quotes; codes are distinct words, so no false match.
+        return queryset.filter(vulnerabilities__icontains=f'"{value}"')
+
+    def filter_referral(self, queryset, name, value):
+        # Both referral filters apply to one referral: "has a consular referral that is sent".
+        referrals = Referral.objects.filter(migrant_id=OuterRef("pk"))
+        kind = self.form.cleaned_data.get("referral_kind")
+        status = self.form.cleaned_data.get("referral_status")
+        if kind:
+            referrals = referrals.filter(kind=kind)
+        if status:
+            referrals = referrals.filter(status=status)
+        if name == "referral_status" and kind:
+            return queryset  # applied with referral_kind already
+        return queryset.filter(Exists(referrals))
+
+
+class ReferralFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReferralStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReferralKind.choices)
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    migrant = django_filters.NumberFilter(label=_("Migrant"), field_name="migrant_id")
+
+    class Meta:
+        model = Referral
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -1,0 +1,184 @@
+"""Browser forms of the caseload; they parse input, the services validate and decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Office
+from core.countries import country_choices
+from crises.models import Crisis
+from partners.models import Government, Partner
+from sectors.referral_kinds import ReferralKind
+
+from .models import (
+    CaseShare,
+    DocumentStatus,
+    DocumentType,
+    Intention,
+    LegalBasis,
+    PopulationGroup,
+    Priority,
+    Sex,
+    Vulnerability,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _blank(choices):
+    return [("", "---------"), *choices]
+
+
+class MigrantForm(forms.Form):
+    crisis = forms.ModelChoiceField(label=_("Crisis"), queryset=Crisis.objects.none())
+    office = forms.ModelChoiceField(label=_("Registering office"), queryset=Office.objects.none())
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    other_names = forms.CharField(label=_("Other names"), max_length=200, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=_blank(Sex.choices))
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    estimated_age = forms.IntegerField(
+        label=_("Estimated age"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("When the date of birth is unknown."),
+    )
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=())
+    other_nationalities = forms.MultipleChoiceField(label=_("Other nationalities"), choices=(), required=False)
+    languages = forms.CharField(
+        label=_("Languages"), required=False, help_text=_("ISO 639 codes separated by commas, e.g. ar, fr.")
+    )
+    document_status = forms.ChoiceField(label=_("Travel document"), choices=_blank(DocumentStatus.choices))
+    document_number = forms.CharField(label=_("Travel document number"), max_length=64, required=False)
+    location_country = forms.ChoiceField(label=_("Current country"), choices=())
+    admin_pcode = forms.CharField(label=_("Admin area P-code"), max_length=32, required=False)
+    site = forms.CharField(label=_("Site"), max_length=200, required=False)
+    household = forms.CharField(
+        label=_("Group or household"),
+        max_length=64,
+        required=False,
+        help_text=_("A shared reference for people who travel together."),
+    )
+    population_group = forms.ChoiceField(label=_("Population group"), choices=_blank(PopulationGroup.choices))
+    vulnerabilities = forms.MultipleChoiceField(
+        label=_("Vulnerabilities"), choices=Vulnerability.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    intention = forms.ChoiceField(label=_("Intention"), choices=Intention.choices, initial=Intention.UNDECIDED)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, help_text=_("International format, e.g. +20 10 1234 5678")
+    )
+    legal_basis = forms.ChoiceField(label=_("Legal basis of processing"), choices=LegalBasis.choices)
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("I checked the possible duplicates: this is another person"), required=False
+    )
+
+    def __init__(self, *args, crises=None, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        countries = country_choices()
+        self.fields["nationality"].choices = _blank(countries)
+        self.fields["location_country"].choices = _blank(countries)
+        self.fields["other_nationalities"].choices = countries
+        self.fields["crisis"].queryset = crises if crises is not None else Crisis.objects.none()
+        self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
+
+    def clean_languages(self):
+        raw = self.cleaned_data.get("languages") or ""
+        return [part.strip().lower() for part in raw.replace(";", ",").split(",") if part.strip()]
+
+    def migrant_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        for key in ("crisis", "office", "confirm_not_duplicate"):
+            data.pop(key, None)
+        return data
+
+
+class ConsentForm(forms.Form):
+    governments = forms.ModelMultipleChoiceField(
+        label=_("Governments"),
+        queryset=Government.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations"),
+        queryset=Partner.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    given_on = forms.DateField(label=_("Consent given on"), widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferralForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReferralKind.choices)
+    recipient_government = forms.ModelChoiceField(
+        label=_("Government"), queryset=Government.objects.filter(is_active=True), required=False
+    )
+    recipient_partner = forms.ModelChoiceField(
+        label=_("Partner organisation"), queryset=Partner.objects.filter(is_active=True), required=False
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    request_note = forms.CharField(label=_("What is asked"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    send = forms.BooleanField(label=_("Send now"), required=False, initial=True)
+    override_reason = forms.CharField(
+        label=_("Reason for sharing without consent"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only with the override permission, when the migrant's consent does not name the recipient."),
+    )
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    override_reason = forms.CharField(label=_("Reason for sharing without consent"), required=False)
+
+
+class OutcomeForm(forms.Form):
+    document_type = forms.ChoiceField(label=_("Document type"), choices=_blank(DocumentType.choices), required=False)
+    document_number = forms.CharField(label=_("Document number"), max_length=64, required=False)
+    document_issued_on = forms.DateField(label=_("Date issued"), required=False, widget=DATE)
+    departure_from = forms.CharField(label=_("Departure from"), max_length=200, required=False)
+    destination = forms.CharField(label=_("Destination"), max_length=200, required=False)
+    travel_date = forms.DateField(label=_("Travel date"), required=False, widget=DATE)
+    outcome_note = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    KIND_FIELDS = {
+        ReferralKind.CONSULAR: ("document_type", "document_number", "document_issued_on"),
+        ReferralKind.TRANSPORT: ("departure_from", "destination", "travel_date"),
+    }
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = (*self.KIND_FIELDS.get(kind, ()), "outcome_note")
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+
+    def outcome(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class ShareForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Share or transfer"), choices=CaseShare.Kind.choices, widget=forms.RadioSelect)
+    to_office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none())
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, exclude_office_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_office"].queryset = Office.objects.exclude(pk=exclude_office_id).order_by("name")
+
+
+class DecideTransferForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for refusing"), required=False)
+
+
+def add_service_errors(form: forms.Form, exc) -> None:
+    """Put a service's ValidationError on the form fields it names (others on the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

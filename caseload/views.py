@@ -1,0 +1,418 @@
+"""Browser pages of the caseload: office lists and forms, and the liaison inbox."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Office
+from crises.selectors import crises_visible_to
+
+from . import services
+from .access_log import log_read, log_reads
+from .disclosure import KIND_MIGRANT_FIELDS
+from .filters import MigrantFilter, ReferralFilter
+from .forms import (
+    ConsentForm,
+    DecideTransferForm,
+    MigrantForm,
+    OutcomeForm,
+    ReferralForm,
+    ShareForm,
+    TransitionForm,
+    add_service_errors,
+)
+from .models import CaseShare, Migrant, Referral, ReferralEvent, ReferralStatus
+from .selectors import incoming_cases_for, migrants_visible_to, possible_duplicates, referrals_visible_to
+from .workflow import BY_TARGET, OFFICE, RECIPIENT, transitions_from
+
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
+
+
+def _office_or_hq(request: HttpRequest) -> None:
+    if not (request.user.is_office_staff or request.user.is_hq):
+        raise PermissionDenied
+
+
+def _page_size(request: HttpRequest) -> int:
+    try:
+        size = int(request.GET.get("page_size", DEFAULT_PAGE))
+    except ValueError:
+        size = DEFAULT_PAGE
+    return max(1, min(size, MAX_PAGE))
+
+
+def keyset_page(queryset, request: HttpRequest) -> tuple[list, int | None]:
+    """Keyset pagination on the primary key, newest first: no COUNT over a big table."""
+    size = _page_size(request)
+    after = request.GET.get("after")
+    if after and after.isdigit():
+        queryset = queryset.filter(pk__lt=int(after))
+    rows = list(queryset.order_by("-pk")[: size + 1])
+    next_after = rows[size - 1].pk if len(rows) > size else None
+    return rows[:size], next_after
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+# --- Office pages ---------------------------------------------------------------------------------
+def migrant_list(request: HttpRequest) -> HttpResponse:
+    _office_or_hq(request)
+    user = request.user
+    filterset = MigrantFilter(
+        request.GET or None, queryset=migrants_visible_to(user).select_related("crisis", "office"), request=request
+    )
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    rows, next_after = keyset_page(queryset, request)
+    log_reads(user=user, objects=rows, request=request)
+    return render(
+        request,
+        "caseload/migrant_list.html",
+        {
+            "filter": filterset,
+            "migrants": rows,
+            "next_after": next_after,
+            "query": _query_without(request, "after"),
+            "incoming": list(incoming_cases_for(user)) if user.is_office_staff else [],
+        },
+    )
+
+
+def migrant_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_office_staff or not user.office_ids:
+        raise PermissionDenied
+    crises = crises_visible_to(user).filter(status="active").order_by("-start_date")
+    offices = Office.objects.filter(pk__in=user.office_ids).order_by("name")
+    form = MigrantForm(request.POST or None, crises=crises, offices=offices, initial={"office": min(user.office_ids)})
+    duplicates: list[Migrant] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(
+            possible_duplicates(
+                user,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+                nationality=data["nationality"],
+                document_number=data["document_number"],
+            )
+        )
+        if duplicates and not data.get("confirm_not_duplicate"):
+            form.add_error(
+                "confirm_not_duplicate",
+                _("Possible duplicates found: check them, then confirm this is another person."),
+            )
+        else:
+            try:
+                migrant = services.migrant_register(
+                    actor=user, office=data["office"], crisis=data["crisis"], data=form.migrant_data(), request=request
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Migrant %(ref)s registered.") % {"ref": migrant.reference})
+                return redirect("caseload:migrant_detail", pk=migrant.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "caseload/migrant_form.html", {"form": form, "duplicates": duplicates}, status=status)
+
+
+def _visible_migrant(request: HttpRequest, pk: int) -> Migrant:
+    _office_or_hq(request)
+    migrant = get_object_or_404(migrants_visible_to(request.user).select_related("crisis", "office"), pk=pk)
+    log_read(user=request.user, obj=migrant, request=request)
+    return migrant
+
+
+def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    migrant = _visible_migrant(request, pk)
+    user = request.user
+    referrals = list(
+        referrals_visible_to(user)
+        .filter(migrant=migrant)
+        .select_related("recipient_government", "recipient_partner")
+        .prefetch_related(Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")))
+        .order_by("-id")
+    )
+    is_owner = user.is_office_staff and migrant.office_id in user.office_ids
+    return render(
+        request,
+        "caseload/migrant_detail.html",
+        {
+            "migrant": migrant,
+            "consents": migrant.consents.select_related("government", "partner", "recorded_by"),
+            "referrals": referrals,
+            "shares": migrant.shares.select_related("to_office", "from_office"),
+            "is_owner": is_owner,
+            "is_chief": user.is_office_staff and user.is_chief_of(migrant.office_id),
+            "now": timezone.now(),
+        },
+    )
+
+
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    migrant = _visible_migrant(request, pk)
+    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(
+                actor=request.user,
+                migrant=migrant,
+                governments=list(form.cleaned_data["governments"]),
+                partners=list(form.cleaned_data["partners"]),
+                given_on=form.cleaned_data["given_on"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("caseload:migrant_detail", pk=migrant.pk)
+    return render(request, "caseload/consent_form.html", {"form": form, "migrant": migrant})
+
+
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    migrant = _visible_migrant(request, pk)
+    if not (request.user.is_office_staff and migrant.office_id in request.user.office_ids):
+        raise PermissionDenied
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_create(
+                actor=request.user,
+                migrant=migrant,
+                kind=data["kind"],
+                recipient_government=data["recipient_government"],
+                recipient_partner=data["recipient_partner"],
+                priority=data["priority"],
+                request_note=data["request_note"],
+                send=data["send"],
+                override_reason=data["override_reason"],
+                request=request,
+            )
+        except PermissionDenied as exc:
+            form.add_error("override_reason", str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Referral saved."))
+            return redirect("caseload:referral_detail", pk=referral.pk)
+    return render(request, "caseload/referral_form.html", {"form": form, "migrant": migrant})
+
+
+def referral_list(request: HttpRequest) -> HttpResponse:
+    _office_or_hq(request)
+    return _referral_list(request, "caseload/referral_list.html")
+
+
+def _referral_list(request: HttpRequest, template: str) -> HttpResponse:
+    user = request.user
+    queryset = referrals_visible_to(user).select_related(
+        "migrant", "crisis", "recipient_government", "recipient_partner"
+    )
+    filterset = ReferralFilter(request.GET or None, queryset=queryset)
+    filterset.form.fields.pop("migrant", None)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    rows, next_after = keyset_page(qs, request)
+    log_reads(user=user, objects=rows, request=request)
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "referrals": rows,
+            "next_after": next_after,
+            "query": _query_without(request, "after"),
+            "now": timezone.now(),
+        },
+    )
+
+
+# --- Liaison portal -------------------------------------------------------------------------------
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The referrals addressed to the liaison's government or organisation."""
+    if not request.user.is_liaison:
+        raise PermissionDenied
+    return _referral_list(request, "caseload/inbox.html")
+
+
+def _migrant_fields(referral: Referral) -> list[tuple[str, object]]:
+    """Label and display value of each migrant field the referral's kind discloses."""
+    migrant = referral.migrant
+    rows = []
+    for name in KIND_MIGRANT_FIELDS[referral.kind]:
+        field = Migrant._meta.get_field(name)
+        if name == "vulnerabilities":
+            value = ", ".join(migrant.get_vulnerabilities_display())
+        elif name in ("nationality", "location_country"):
+            value = getattr(migrant, f"{name}_name")
+        elif name == "languages":
+            value = ", ".join(migrant.languages)
+        elif field.choices:
+            value = getattr(migrant, f"get_{name}_display")()
+        else:
+            value = getattr(migrant, name)
+        rows.append((name, field.verbose_name, value))
+    return rows
+
+
+def _visible_referral(request: HttpRequest, pk: int) -> Referral:
+    referral = get_object_or_404(
+        referrals_visible_to(request.user).select_related(
+            "migrant", "crisis", "office", "recipient_government", "recipient_partner"
+        ),
+        pk=pk,
+    )
+    log_read(user=request.user, obj=referral, request=request)
+    return referral
+
+
+def _side(user, referral: Referral) -> str | None:
+    if user.is_office_staff and referral.office_id in user.office_ids:
+        return OFFICE
+    if (user.is_government_liaison and referral.recipient_government_id == user.government_id) or (
+        user.is_partner_liaison and referral.recipient_partner_id == user.partner_id
+    ):
+        return RECIPIENT
+    return None
+
+
+def referral_detail(request: HttpRequest, pk: int, *, forms: dict | None = None, status: int = 200) -> HttpResponse:
+    referral = _visible_referral(request, pk)
+    user = request.user
+    side = _side(user, referral)
+    forms = forms or {}
+    context = {
+        "referral": referral,
+        "events": referral.events.select_related("actor"),
+        "transitions": transitions_from(referral.status, side) if side else [],
+        "transition_form": forms.get("transition") or TransitionForm(),
+        "outcome_form": forms.get("outcome") or OutcomeForm(kind=referral.kind, initial=_outcome_initial(referral)),
+        "can_record_outcome": side == RECIPIENT
+        and referral.status in (ReferralStatus.ACKNOWLEDGED, ReferralStatus.IN_PROGRESS),
+        "is_liaison": user.is_liaison,
+        "overdue": referral.is_overdue(),
+    }
+    if user.is_liaison:
+        context["migrant_fields"] = _migrant_fields(referral)
+    return render(request, "caseload/referral_detail.html", context, status=status)
+
+
+def _outcome_initial(referral: Referral) -> dict:
+    names = ("document_type", "document_number", "document_issued_on", "departure_from", "destination", "travel_date")
+    return {n: getattr(referral, n) for n in names if getattr(referral, n)} | {"outcome_note": referral.outcome_note}
+
+
+@require_POST
+def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _visible_referral(request, pk)
+    to = request.POST.get("to", "")
+    if to not in BY_TARGET:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    outcome = {}
+    if to == ReferralStatus.COMPLETED:
+        outcome_form = OutcomeForm(request.POST, kind=referral.kind)
+        if outcome_form.is_valid():
+            outcome = outcome_form.outcome()
+    try:
+        services.referral_transition(
+            actor=request.user,
+            referral_id=referral.pk,
+            to=to,
+            note=form.cleaned_data.get("note", ""),
+            reason=form.cleaned_data.get("reason", ""),
+            outcome=outcome,
+            override_reason=form.cleaned_data.get("override_reason", ""),
+            request=request,
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        text = str(exc) if isinstance(exc, PermissionDenied) else " ".join(exc.messages)
+        messages.error(request, text or _("You may not do this."))
+        return redirect("caseload:referral_detail", pk=referral.pk)
+    messages.success(request, _("Referral %(action)s.") % {"action": ReferralStatus(to).label.lower()})
+    return redirect("caseload:referral_detail", pk=referral.pk)
+
+
+@require_POST
+def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _visible_referral(request, pk)
+    form = OutcomeForm(request.POST, kind=referral.kind)
+    if form.is_valid():
+        try:
+            services.referral_record_outcome(
+                actor=request.user, referral_id=referral.pk, outcome=form.outcome(), request=request
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Outcome recorded."))
+            return redirect("caseload:referral_detail", pk=referral.pk)
+    return referral_detail(request, pk, forms={"outcome": form}, status=400)
+
+
+# --- Sharing and transfer -------------------------------------------------------------------------
+def case_share(request: HttpRequest, pk: int) -> HttpResponse:
+    migrant = _visible_migrant(request, pk)
+    if not (request.user.is_office_staff and request.user.is_chief_of(migrant.office_id)):
+        raise PermissionDenied
+    form = ShareForm(request.POST or None, exclude_office_id=migrant.office_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            share = services.case_share(
+                actor=request.user,
+                migrant=migrant,
+                to_office=form.cleaned_data["to_office"],
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if share.kind == CaseShare.Kind.SHARE:
+                messages.success(request, _("Case shared with %(office)s.") % {"office": share.to_office})
+            else:
+                messages.success(request, _("Transfer to %(office)s requested.") % {"office": share.to_office})
+            return redirect("caseload:migrant_detail", pk=migrant.pk)
+    return render(request, "caseload/share_form.html", {"form": form, "migrant": migrant})
+
+
+@require_POST
+def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    form = DecideTransferForm(request.POST)
+    form.is_valid()
+    accept = request.POST.get("decision") == "accept"
+    try:
+        share = services.case_transfer_decide(
+            actor=request.user, share_id=pk, accept=accept, reason=form.cleaned_data.get("reason", ""), request=request
+        )
+    except CaseShare.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("caseload:migrant_list")
+    if accept:
+        messages.success(request, _("Transfer accepted: the case now belongs to your office."))
+        return redirect("caseload:migrant_detail", pk=share.migrant_id)
+    messages.success(request, _("Transfer refused."))
+    return redirect("caseload:migrant_list")
