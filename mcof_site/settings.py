@@ -224,6 +224,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic tasks here; every one of them takes a lock (core.locks).
 CELERY_BEAT_SCHEDULE: dict = {
     "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    "crises-level-reviews": {"task": "crises.tasks.remind_level_reviews", "schedule": timedelta(hours=1)},
     "caseload-remind-overdue-referrals": {
         "task": "caseload.tasks.remind_overdue_referrals",
         "schedule": timedelta(minutes=15),
