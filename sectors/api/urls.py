@@ -1,5 +1,13 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from . import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("sectors/matrix", views.MatrixCellViewSet, basename="matrix-cell")
+router.register("sectors", views.SectorViewSet, basename="sector")
+
+urlpatterns = [
+    path("crises/<int:crisis_id>/sector-plan/", views.SectorPlanView.as_view(), name="crisis-sector-plan"),
+    *router.urls,
+]
