@@ -1,0 +1,23 @@
+"""Tunables of notification delivery, each overridable by a Django setting of the same name."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+# Seconds to wait after attempt n (1-based) before attempt n + 1: about exponential, 10 tries
+# spread over about three days (30 s, 2 min, 10 min, 30 min, 1.5 h, 4 h, 8 h, 16 h, 40 h),
+# as the Standard Webhooks guidance recommends. Each wait is jittered so retries spread out.
+DEFAULTS: dict = {
+    "NOTIFICATIONS_RETRY_DELAYS": [30, 120, 600, 1800, 5400, 14400, 28800, 57600, 144000],
+    "NOTIFICATIONS_RETRY_JITTER": 0.2,  # each wait is multiplied by a random factor in 1 +/- this
+    "NOTIFICATIONS_HTTP_TIMEOUT": 10.0,  # seconds for a webhook POST (connect, read, write)
+    "NOTIFICATIONS_LEASE_SECONDS": 120,  # a claim older than this is a dead worker's; the relay frees it
+    "NOTIFICATIONS_RELAY_GRACE_SECONDS": 120,  # a queued task not run after this is a lost message
+    "NOTIFICATIONS_RELAY_BATCH": 500,
+    "NOTIFICATIONS_COUNTDOWN_MAX_SECONDS": 600,  # longer waits go to the periodic retry, not the broker
+    "NOTIFICATIONS_SECRET_OVERLAP_HOURS": 24,  # both signatures are sent this long after a rotation
+}
+
+
+def conf(name: str):
+    return getattr(settings, name, DEFAULTS[name])

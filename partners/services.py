@@ -1,0 +1,479 @@
+"""Writes of the partners app: the notification outbox, webhook endpoints and resends.
+
+The outbox follows DESIGN "Notifications": ``notifications_for_event`` runs inside the
+transaction that recorded the domain event (core.events), so the notification rows commit or
+roll back with the change; the delivery tasks are queued only after commit.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.events import record_event
+from core.models import DomainEvent
+
+from .conf import conf
+from .models import Contact, Government, Notification, Partner, Subscription, WebhookEndpoint
+
+logger = logging.getLogger(__name__)
+
+GOVERNMENT = Notification.RecipientType.GOVERNMENT
+PARTNER = Notification.RecipientType.PARTNER
+HQ = Notification.RecipientType.HQ
+
+# The thin payload names the object and where to fetch it through the authenticated API.
+OBJECTS = {
+    "crisis": ("crisis", "crises"),
+    "level": ("escalation", "escalations"),
+    "referral": ("referral", "referrals"),
+    "webhook": ("webhook_endpoint", "webhooks"),
+}
+# Facts of an event payload that an e-mail may repeat: codes and states, never free text
+# (a reason typed by a person may name someone) and never personal data.
+EMAIL_FACTS = {
+    "level",
+    "previous_level",
+    "direction",
+    "from",
+    "to",
+    "kind",
+    "priority",
+    "due",
+    "due_at",
+    "overdue",
+    "phase",
+    "crisis_type",
+    "fields",
+}
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is told of one event, each with the first reason found."""
+
+    governments: dict[int, str]
+    partners: dict[int, str]
+    hq: str | None
+
+
+def generate_secret() -> str:
+    """A Standard Webhooks secret: ``whsec_`` and 24 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+# --- Audience ------------------------------------------------------------------------------
+def _coordination_list(crisis) -> list:
+    """The crisis's coordination list (crises.coordination), or none until that module exists."""
+    try:
+        from crises.coordination import coordination_list
+    except ModuleNotFoundError as exc:
+        if exc.name != "crises.coordination":
+            raise
+        return []
+    return list(coordination_list(crisis))
+
+
+def _referral_recipient(event: DomainEvent) -> tuple[str, int] | None:
+    """The government or partner a referral is addressed to: from the referral itself when the
+    caseload model has the recipient fields, else from the event payload (the event contract)."""
+    try:
+        from caseload import models as caseload_models
+    except ImportError:  # pragma: no cover - caseload is an installed app
+        caseload_models = None
+    referral_model = getattr(caseload_models, "Referral", None)
+    if referral_model is not None and hasattr(referral_model, "recipient_government"):
+        row = (
+            referral_model.objects.filter(pk=event.subject_id)
+            .values("recipient_government_id", "recipient_partner_id")
+            .first()
+        )
+        if row:
+            if row["recipient_government_id"]:
+                return GOVERNMENT, row["recipient_government_id"]
+            if row["recipient_partner_id"]:
+                return PARTNER, row["recipient_partner_id"]
+            return None
+    recipient_type = event.payload.get("recipient_type")
+    recipient_id = event.payload.get("recipient_id")
+    if recipient_type in (GOVERNMENT, PARTNER) and recipient_id:
+        return recipient_type, int(recipient_id)
+    return None
+
+
+def _event_level(event: DomainEvent, crisis) -> int | None:
+    if event.type.startswith("level."):
+        try:
+            return int(event.payload.get("level"))
+        except (TypeError, ValueError):
+            return None
+    return getattr(crisis, "level", None)
+
+
+def event_audience(event: DomainEvent, crisis) -> Audience:
+    """The audience of an event (DESIGN "Notifications", "Who uses it").
+
+    - crisis and level events: HQ-made subscriptions matching the type and filters, and the
+      crisis's coordination list (MC/2355 Annex I "Partnerships and coordination", paras 7,
+      13, 19, 25, 31), which is the default audience;
+    - referral events: the referral's recipient only. A government or partner sees referrals
+      addressed to it and no other, so a subscription never widens that;
+    - HQ for Level 2 and 3 events (main text para 21: L2 and L3 are led from headquarters);
+    - webhook events (an endpoint paused or gone): its owner and HQ.
+    """
+    governments: dict[int, str] = {}
+    partners: dict[int, str] = {}
+    hq: str | None = None
+    family = event.type.split(".", 1)[0]
+
+    if family in ("crisis", "level"):
+        prefixes = [event.type, f"{family}.", "*"]
+        subscriptions = Subscription.objects.filter(is_active=True, event_type__in=prefixes)
+        subscriptions = subscriptions.filter(Q(crisis__isnull=True) | Q(crisis_id=event.crisis_id))
+        subscriptions = subscriptions.filter(Q(country="") | Q(country=getattr(crisis, "country", "")))
+        for government_id, partner_id in subscriptions.values_list("government_id", "partner_id"):
+            if government_id:
+                governments.setdefault(government_id, "subscription")
+            else:
+                partners.setdefault(partner_id, "subscription")
+        if crisis is not None:
+            entries = _coordination_list(crisis)
+            countries = {e.government_country: e.rule for e in entries if e.actor_type == "government"}
+            codes = {e.partner_code: e.rule for e in entries if e.actor_type == "partner"}
+            if countries:
+                for pk, country in Government.objects.filter(country__in=countries).values_list("pk", "country"):
+                    governments.setdefault(pk, f"coordination:{countries[country]}"[:64])
+            if codes:
+                for pk, code in Partner.objects.filter(code__in=codes).values_list("pk", "code"):
+                    partners.setdefault(pk, f"coordination:{codes[code]}"[:64])
+        level = _event_level(event, crisis)
+        if level in (2, 3):
+            hq = f"level_{level}"
+    elif family == "referral":
+        recipient = _referral_recipient(event)
+        if recipient and recipient[0] == GOVERNMENT:
+            governments[recipient[1]] = "referral_recipient"
+        elif recipient:
+            partners[recipient[1]] = "referral_recipient"
+    elif family == "webhook":
+        endpoint = WebhookEndpoint.objects.filter(pk=event.subject_id).values("government_id", "partner_id").first()
+        if endpoint and endpoint["government_id"]:
+            governments[endpoint["government_id"]] = "endpoint_owner"
+        elif endpoint and endpoint["partner_id"]:
+            partners[endpoint["partner_id"]] = "endpoint_owner"
+        hq = "endpoint_owner_hq"
+
+    # Inactive organisations are told nothing.
+    if governments:
+        active = set(Government.objects.filter(pk__in=governments, is_active=True).values_list("pk", flat=True))
+        governments = {k: v for k, v in governments.items() if k in active}
+    if partners:
+        active = set(Partner.objects.filter(pk__in=partners, is_active=True).values_list("pk", flat=True))
+        partners = {k: v for k, v in partners.items() if k in active}
+    return Audience(governments=governments, partners=partners, hq=hq)
+
+
+# --- Payloads ------------------------------------------------------------------------------
+def thin_payload(event: DomainEvent, crisis) -> dict:
+    """The webhook body: event type, time, and a reference with its API link; no personal data."""
+    family = event.type.split(".", 1)[0]
+    object_name, resource = OBJECTS.get(family, (event.subject_type, event.subject_type))
+    data: dict = {"object": object_name, "id": event.subject_id}
+    if crisis is not None:
+        data["crisis"] = crisis.code
+        if family == "crisis":
+            data["code"] = crisis.code
+    data["api_url"] = f"{settings.SITE_URL}/api/v1/{resource}/{event.subject_id}/"
+    return {
+        "type": event.type,
+        "timestamp": event.occurred_at.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z"),
+        "data": data,
+    }
+
+
+def email_facts(event: DomainEvent, crisis) -> dict:
+    facts = {key: value for key, value in event.payload.items() if key in EMAIL_FACTS}
+    if crisis is not None:
+        facts["crisis_code"] = crisis.code
+        facts["crisis_name"] = crisis.name
+    if event.type.startswith("webhook."):
+        facts["url"] = event.payload.get("url", "")
+        facts["status_reason"] = event.payload.get("reason", "")
+    return facts
+
+
+# --- The outbox ----------------------------------------------------------------------------
+def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
+    """Write one notification per destination of the event's audience, in the caller's
+    transaction, and queue their delivery for after the commit."""
+    from crises.models import Crisis
+
+    crisis = Crisis.objects.filter(pk=event.crisis_id).first() if event.crisis_id else None
+    audience = event_audience(event, crisis)
+    if not (audience.governments or audience.partners or audience.hq):
+        return []
+
+    now = timezone.now()
+    payload = thin_payload(event, crisis)
+    facts = email_facts(event, crisis)
+    is_webhook_event = event.type.startswith("webhook.")
+    referral_id = event.subject_id if event.type.startswith("referral.") else None
+    common = {
+        "event": event,
+        "event_type": event.type,
+        "crisis": crisis,
+        "office_id": event.office_id,
+        "referral_id": referral_id,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "next_attempt_at": now,
+        "queued_at": now,
+    }
+    rows: list[Notification] = []
+    owners = Q(government_id__in=list(audience.governments)) | Q(partner_id__in=list(audience.partners))
+
+    if not is_webhook_event and (audience.governments or audience.partners):
+        for endpoint in WebhookEndpoint.objects.filter(owners, status=WebhookEndpoint.Status.ACTIVE):
+            if not endpoint.accepts(event.type):
+                continue
+            rows.append(
+                Notification(
+                    channel=Notification.Channel.WEBHOOK,
+                    recipient_type=GOVERNMENT if endpoint.government_id else PARTNER,
+                    government_id=endpoint.government_id,
+                    partner_id=endpoint.partner_id,
+                    endpoint=endpoint,
+                    reason=_reason_for(audience, endpoint),
+                    payload=payload,
+                    **common,
+                )
+            )
+    if audience.governments or audience.partners:
+        for contact in Contact.objects.filter(owners, is_active=True):
+            rows.append(
+                Notification(
+                    channel=Notification.Channel.EMAIL,
+                    recipient_type=GOVERNMENT if contact.government_id else PARTNER,
+                    government_id=contact.government_id,
+                    partner_id=contact.partner_id,
+                    address=contact.email,
+                    language=contact.language,
+                    reason=_reason_for(audience, contact),
+                    payload={**payload, "facts": facts},
+                    **common,
+                )
+            )
+    if audience.hq:
+        seen = {row.address for row in rows if row.address}
+        hq_users = get_user_model().objects.filter(role="hq", is_active=True).exclude(email="")
+        for email, language in hq_users.values_list("email", "language"):
+            if email in seen:
+                continue
+            seen.add(email)
+            rows.append(
+                Notification(
+                    channel=Notification.Channel.EMAIL,
+                    recipient_type=HQ,
+                    address=email,
+                    language=language or settings.LANGUAGE_CODE,
+                    reason=audience.hq,
+                    payload={**payload, "facts": facts},
+                    **common,
+                )
+            )
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    transaction.on_commit(lambda: queue_deliveries(ids), robust=True)
+    return created
+
+
+def _reason_for(audience: Audience, owner) -> str:
+    if owner.government_id:
+        return audience.governments.get(owner.government_id, "")
+    return audience.partners.get(owner.partner_id, "")
+
+
+def queue_deliveries(ids: list[int], *, countdown: float | None = None) -> int:
+    """Hand the ids to the broker; stop at the first broker failure (the relay sends the rest)."""
+    from .tasks import deliver_notification
+
+    queued = 0
+    for pk in ids:
+        try:
+            deliver_notification.apply_async(
+                (pk,),
+                countdown=countdown,
+                retry=True,
+                retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+            )
+        except Exception as exc:  # noqa: BLE001 - any broker failure: the relay re-sends from the outbox
+            logger.warning("could not queue %d notification(s) (%s); the relay will send them", len(ids) - queued, exc)
+            break
+        queued += 1
+    return queued
+
+
+def notification_resend(*, notification: Notification, actor, request=None) -> Notification:
+    """HQ sends a notification again, with the same webhook-id, as a fresh round of attempts."""
+    if notification.channel == Notification.Channel.WEBHOOK and not notification.endpoint.is_active:
+        raise ValidationError({"endpoint": [_("The webhook endpoint is not active; resume it first.")]})
+    if notification.status == Notification.Status.SENDING:
+        raise ValidationError({"status": [_("This notification is being sent right now.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk).update(
+            status=Notification.Status.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            queued_at=now,
+            claimed_until=None,
+            claim_token="",
+        )
+        audit_record(actor=actor, action="update", obj=notification, request=request, reason="resend")
+        transaction.on_commit(lambda: queue_deliveries([notification.pk]), robust=True)
+    notification.refresh_from_db()
+    return notification
+
+
+# --- Webhook endpoints ---------------------------------------------------------------------
+def _validate_owner(government: Government | None, partner: Partner | None) -> None:
+    if bool(government) == bool(partner):
+        raise ValidationError({"owner": [_("Choose either a government or a partner organisation.")]})
+
+
+def _validate_event_types(event_types: list[str]) -> list[str]:
+    cleaned = [str(t).strip() for t in event_types if str(t).strip()]
+    families = ("crisis.", "level.", "referral.")
+    for item in cleaned:
+        if item != "*" and not item.startswith(families):
+            raise ValidationError(
+                {"event_types": [_("%(type)s is not a crisis, level or referral event type.") % {"type": item}]}
+            )
+    return cleaned
+
+
+def webhook_endpoint_create(
+    *,
+    actor,
+    url: str,
+    government: Government | None = None,
+    partner: Partner | None = None,
+    event_types: list[str] | None = None,
+    description: str = "",
+    request=None,
+) -> WebhookEndpoint:
+    _validate_owner(government, partner)
+    endpoint = WebhookEndpoint(
+        url=url,
+        government=government,
+        partner=partner,
+        event_types=_validate_event_types(event_types or []),
+        description=description,
+        secret=generate_secret(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        status_changed_at=timezone.now(),
+    )
+    endpoint.full_clean()
+    with transaction.atomic():
+        endpoint.save()
+        audit_record(actor=actor, action="create", obj=endpoint, request=request, after=_snapshot(endpoint))
+    return endpoint
+
+
+def webhook_endpoint_update(
+    *,
+    endpoint: WebhookEndpoint,
+    actor,
+    url: str | None = None,
+    event_types: list[str] | None = None,
+    description: str | None = None,
+    request=None,
+) -> WebhookEndpoint:
+    before = _snapshot(endpoint)
+    if url is not None:
+        endpoint.url = url
+    if event_types is not None:
+        endpoint.event_types = _validate_event_types(event_types)
+    if description is not None:
+        endpoint.description = description
+    endpoint.full_clean()
+    with transaction.atomic():
+        endpoint.save()
+        audit_record(
+            actor=actor, action="update", obj=endpoint, request=request, before=before, after=_snapshot(endpoint)
+        )
+    return endpoint
+
+
+def webhook_endpoint_set_status(
+    *, endpoint: WebhookEndpoint, status: str, reason: str = "", actor=None, request=None
+) -> WebhookEndpoint:
+    """Pause, resume or disable an endpoint. When the system pauses or disables one (its last
+    retry failed, or it answered 410 Gone) a ``webhook.paused``/``webhook.disabled`` event tells
+    its owner's contacts and HQ."""
+    before = _snapshot(endpoint)
+    now = timezone.now()
+    with transaction.atomic():
+        changed = (
+            WebhookEndpoint.objects.filter(pk=endpoint.pk)
+            .exclude(status=status)
+            .update(status=status, status_reason=reason[:300], status_changed_at=now, updated_at=now)
+        )
+        endpoint.refresh_from_db()
+        if not changed:
+            return endpoint
+        audit_record(
+            actor=actor, action="update", obj=endpoint, request=request, before=before, after=_snapshot(endpoint)
+        )
+        if actor is None and status in (WebhookEndpoint.Status.PAUSED, WebhookEndpoint.Status.DISABLED):
+            record_event(
+                f"webhook.{status}",
+                subject=endpoint,
+                payload={"url": endpoint.url, "reason": reason[:300]},
+            )
+    return endpoint
+
+
+def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor, request=None) -> WebhookEndpoint:
+    """A new secret; the old one keeps signing alongside it for the overlap, so the receiver can
+    switch over without losing a message (Standard Webhooks: several signatures in the header)."""
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_expires_at = timezone.now() + datetime.timedelta(
+            hours=conf("NOTIFICATIONS_SECRET_OVERLAP_HOURS")
+        )
+        endpoint.secret = generate_secret()
+        endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at", "updated_at"])
+        audit_record(actor=actor, action="update", obj=endpoint, request=request, reason="rotate secret")
+    return endpoint
+
+
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor, request=None) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action="delete", obj=endpoint, request=request, before=_snapshot(endpoint))
+        endpoint.delete()
+
+
+def _snapshot(endpoint: WebhookEndpoint) -> dict:
+    return {
+        "url": endpoint.url,
+        "government": endpoint.government_id,
+        "partner": endpoint.partner_id,
+        "event_types": list(endpoint.event_types),
+        "status": endpoint.status,
+    }

@@ -1,0 +1,209 @@
+import base64
+import hashlib
+import hmac
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from standardwebhooks.webhooks import Webhook
+
+from accounts.tests.factories import GovernmentFactory, PartnerFactory, hq_user
+from core.models import DomainEvent
+from crises.tests.factories import CrisisFactory
+from partners.delivery import notification_deliver, notifications_relay, sign, webhook_request
+from partners.models import DeliveryAttempt, Notification, WebhookEndpoint
+from partners.services import webhook_endpoint_rotate_secret
+
+from . import events
+from .factories import ContactFactory, SubscriptionFactory, WebhookEndpointFactory
+from .receiver import Receiver
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def crisis():
+    return CrisisFactory(code="LBY-2011-001", name="Libya 2011")
+
+
+def test_referral_event_reaches_only_its_recipient(crisis):
+    egypt = GovernmentFactory(country="EGY")
+    bangladesh = GovernmentFactory(country="BGD")
+    egypt_hook = WebhookEndpointFactory(government=egypt)
+    WebhookEndpointFactory(government=bangladesh)
+    ContactFactory(government=egypt, email="consular@egy.example")
+    # Bangladesh subscribes to every referral event: it still sees only referrals addressed to it.
+    SubscriptionFactory(government=bangladesh, partner=None, event_type="referral.")
+
+    event = events.referral_sent(crisis, referral_id=41, government=egypt)
+
+    rows = Notification.objects.filter(event=event)
+    assert {(n.channel, n.government_id) for n in rows} == {("webhook", egypt.pk), ("email", egypt.pk)}
+    webhook = rows.get(channel="webhook")
+    assert webhook.endpoint == egypt_hook
+    assert webhook.referral_id == 41 and webhook.crisis == crisis and webhook.office_id == crisis.office_id
+    assert webhook.payload == {
+        "type": "referral.sent",
+        "timestamp": webhook.payload["timestamp"],
+        "data": {
+            "object": "referral",
+            "id": 41,
+            "crisis": "LBY-2011-001",
+            "api_url": "http://127.0.0.1:8000/api/v1/referrals/41/",
+        },
+    }
+
+
+def test_crisis_event_goes_to_subscribers_matching_filters_and_hq_for_level_2_and_3(crisis):
+    unhcr = PartnerFactory(code="unhcr")
+    ocha = PartnerFactory(code="ocha")
+    other = PartnerFactory(code="ngo")
+    SubscriptionFactory(partner=unhcr, event_type="level.", country=crisis.country)
+    SubscriptionFactory(partner=ocha, event_type="level.approved", crisis=crisis)
+    SubscriptionFactory(partner=other, event_type="level.", country="HTI")  # another country: not told
+    for partner in (unhcr, ocha, other):
+        ContactFactory(government=None, partner=partner)
+    hq = hq_user(email="coordinator@hq.example", language="fr")
+
+    event = events.level_approved(crisis, level=3, previous_level=2)
+
+    rows = Notification.objects.filter(event=event)
+    assert {n.partner_id for n in rows if n.partner_id} == {unhcr.pk, ocha.pk}
+    hq_rows = [n for n in rows if n.recipient_type == "hq"]
+    assert [(n.address, n.language, n.reason) for n in hq_rows] == [(hq.email, "fr", "level_3")]
+
+    level_1 = events.level_approved(crisis, level=1)
+    assert not Notification.objects.filter(event=level_1, recipient_type="hq").exists()
+
+
+def test_paused_endpoints_and_inactive_organisations_are_not_told(crisis):
+    egypt = GovernmentFactory(country="EGY")
+    WebhookEndpointFactory(government=egypt, status=WebhookEndpoint.Status.PAUSED)
+    WebhookEndpointFactory(government=egypt, event_types=["referral.overdue"])
+    inactive = PartnerFactory(is_active=False)
+    ContactFactory(government=None, partner=inactive)
+
+    assert Notification.objects.filter(event=events.referral_sent(crisis, referral_id=1, government=egypt)).count() == 0
+    assert Notification.objects.filter(event=events.referral_sent(crisis, referral_id=2, partner=inactive)).count() == 0
+
+
+def test_a_rolled_back_change_leaves_no_notification(crisis):
+    egypt = GovernmentFactory(country="EGY")
+    WebhookEndpointFactory(government=egypt)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        events.referral_sent(crisis, referral_id=7, government=egypt)
+        assert Notification.objects.count() == 1
+        raise RuntimeError("the change fails after its event was recorded")
+    assert Notification.objects.count() == 0
+    assert DomainEvent.objects.count() == 0
+
+
+def test_webhook_is_signed_per_standard_webhooks_and_both_secrets_sign_during_rotation(crisis, django_user_model):
+    egypt = GovernmentFactory(country="EGY")
+    endpoint = WebhookEndpointFactory(government=egypt)
+    old_secret = endpoint.secret
+    event = events.referral_sent(crisis, referral_id=5, government=egypt)
+    notification = Notification.objects.get(event=event)
+
+    headers, body = webhook_request(notification)
+    assert headers["webhook-id"] == f"msg_{notification.uid.hex}"
+    payload = Webhook(old_secret).verify(body, headers)
+    assert payload["type"] == "referral.sent"
+    # The algorithm written out: HMAC-SHA256 over "id.timestamp.body", base64, "v1," prefix.
+    key = base64.b64decode(old_secret.removeprefix("whsec_"))
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    assert headers["webhook-signature"] == f"v1,{expected}"
+
+    hq = hq_user()
+    webhook_endpoint_rotate_secret(endpoint=endpoint, actor=hq)
+    notification.refresh_from_db()
+    endpoint.refresh_from_db()
+    headers, body = webhook_request(notification)
+    assert len(headers["webhook-signature"].split(" ")) == 2
+    Webhook(old_secret).verify(body, headers)  # the receiver not yet switched over
+    Webhook(endpoint.secret).verify(body, headers)  # the receiver already switched
+    assert sign(endpoint.secret, "msg_x", 1, b"{}") != sign(old_secret, "msg_x", 1, b"{}")
+
+
+def test_delivery_in_process_claims_once_and_logs_the_attempt(crisis):
+    egypt = GovernmentFactory(country="EGY")
+    with Receiver() as receiver:
+        WebhookEndpointFactory(government=egypt, url=receiver.url)
+        notification = Notification.objects.get(event=events.referral_sent(crisis, referral_id=9, government=egypt))
+        assert notification_deliver(notification.pk) == "delivered"
+        assert notification_deliver(notification.pk) == "skipped"  # a repeated message does nothing
+    assert receiver.count() == 1
+    notification.refresh_from_db()
+    assert notification.status == "delivered" and notification.attempts == 1
+    attempt = DeliveryAttempt.objects.get(notification=notification)
+    assert attempt.response_code == 200 and attempt.succeeded
+
+
+def test_410_disables_the_endpoint_and_tells_its_owner_and_hq(crisis):
+    egypt = GovernmentFactory(country="EGY")
+    ContactFactory(government=egypt, email="consular@egy.example", language="fr")
+    hq_user(email="hq@hq.example")
+    with Receiver(respond=lambda n: 410) as receiver:
+        endpoint = WebhookEndpointFactory(government=egypt, url=receiver.url)
+        notification = Notification.objects.get(
+            event=events.referral_sent(crisis, referral_id=9, government=egypt), channel="webhook"
+        )
+        assert notification_deliver(notification.pk) == "gone"
+    endpoint.refresh_from_db()
+    assert endpoint.status == WebhookEndpoint.Status.DISABLED
+    told = Notification.objects.filter(event_type="webhook.disabled")
+    assert {(n.recipient_type, n.address) for n in told} == {
+        ("government", "consular@egy.example"),
+        ("hq", "hq@hq.example"),
+    }
+    assert all(n.channel == "email" for n in told)
+
+
+def test_the_last_failure_pauses_the_endpoint(crisis, settings):
+    settings.NOTIFICATIONS_RETRY_DELAYS = [0, 0]
+    settings.NOTIFICATIONS_RETRY_JITTER = 0
+    egypt = GovernmentFactory(country="EGY")
+    with Receiver(respond=lambda n: 503) as receiver:
+        endpoint = WebhookEndpointFactory(government=egypt, url=receiver.url)
+        notification = Notification.objects.get(event=events.referral_sent(crisis, referral_id=3, government=egypt))
+        assert [notification_deliver(notification.pk) for _ in range(3)] == ["retry", "retry", "failed"]
+    endpoint.refresh_from_db()
+    notification.refresh_from_db()
+    assert endpoint.status == WebhookEndpoint.Status.PAUSED
+    assert notification.status == "failed"
+    assert list(notification.attempts_log.values_list("number", "response_code")) == [(1, 503), (2, 503), (3, 503)]
+    assert DomainEvent.objects.filter(type="webhook.paused", subject_id=endpoint.pk).exists()
+
+
+def test_email_is_in_the_contacts_language_without_personal_data(crisis):
+    egypt = GovernmentFactory(country="EGY")
+    ContactFactory(government=egypt, email="consulat@egy.example", language="fr")
+    notification = Notification.objects.get(event=events.referral_sent(crisis, referral_id=12, government=egypt))
+    assert notification_deliver(notification.pk) == "delivered"
+    [message] = mail.outbox
+    assert message.to == ["consulat@egy.example"]
+    assert "12" in message.subject
+    assert "http://127.0.0.1:8000/" in message.body
+    assert "LBY-2011-001" in message.body
+
+
+def test_relay_frees_a_dead_workers_claim_and_resends_lost_messages(crisis, settings):
+    settings.NOTIFICATIONS_RELAY_GRACE_SECONDS = 0
+    egypt = GovernmentFactory(country="EGY")
+    WebhookEndpointFactory(government=egypt)
+    dead = Notification.objects.get(event=events.referral_sent(crisis, referral_id=1, government=egypt))
+    lost = Notification.objects.get(event=events.referral_sent(crisis, referral_id=2, government=egypt))
+    done = Notification.objects.get(event=events.referral_sent(crisis, referral_id=3, government=egypt))
+    Notification.objects.filter(pk=dead.pk).update(status="sending", claim_token="x", claimed_until="2000-01-01T00:00Z")
+    Notification.objects.filter(pk=done.pk).update(status="delivered")
+
+    assert notifications_relay() == 2  # queued on the real broker
+
+    dead.refresh_from_db()
+    assert dead.status == "pending" and dead.claim_token == ""
+    lost_before = lost.queued_at
+    lost.refresh_from_db()
+    assert lost.queued_at > lost_before
+    settings.NOTIFICATIONS_RELAY_GRACE_SECONDS = 60
+    assert notifications_relay() == 0  # just queued: not lost yet

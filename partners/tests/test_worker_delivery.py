@@ -1,0 +1,181 @@
+"""Delivery through a real Celery worker, the real Redis and a real HTTP receiver (DESIGN
+"Notifications"): exactly what the outbox promises, that nothing is lost on the way."""
+
+import json
+import os
+import signal
+import time
+from collections import defaultdict
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.db import transaction
+from standardwebhooks.webhooks import Webhook
+
+from accounts.tests.factories import GovernmentFactory
+from conftest import _database_url_of_test_db, wait_for
+from crises.tests.factories import CrisisFactory
+from partners.delivery import notifications_relay
+from partners.models import DeliveryAttempt, Notification
+
+from . import events
+from .factories import WebhookEndpointFactory
+from .receiver import Receiver
+from .workers import RedisServer, producer_broker, start_worker, stop
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+FAST_RETRIES = {"NOTIFICATIONS_RETRY_DELAYS": [0.3] * 9, "NOTIFICATIONS_RETRY_JITTER": 0.2}
+
+
+@pytest.fixture
+def celery_worker_env() -> dict:
+    return {"DJANGO_SETTINGS_MODULE": "partners.tests.settings_worker", "MCOF_TEST_SETTINGS": json.dumps(FAST_RETRIES)}
+
+
+@pytest.fixture
+def egypt():
+    return GovernmentFactory(country="EGY")
+
+
+@pytest.fixture
+def crisis():
+    return CrisisFactory(code="LBY-2011-001")
+
+
+def delivered(count: int) -> bool:
+    return Notification.objects.filter(status="delivered").count() >= count
+
+
+def send_referrals(crisis, government, count: int, per_transaction: int = 100, first_id: int = 1) -> None:
+    for start in range(first_id, first_id + count, per_transaction):
+        with transaction.atomic():
+            for referral_id in range(start, min(first_id + count, start + per_transaction)):
+                events.referral_sent(crisis, referral_id=referral_id, government=government)
+
+
+def assert_each_delivered_with_one_stable_id(receiver: Receiver, count: int) -> int:
+    """Every notification reached the receiver; a repeat carries the same webhook-id. Answers
+    the number of repeats."""
+    expected = dict(Notification.objects.values_list("referral_id", "uid"))
+    ids_per_referral = defaultdict(set)
+    for request in receiver.requests:
+        ids_per_referral[json.loads(request.body)["data"]["id"]].add(request.headers["webhook-id"])
+    assert len(expected) == count
+    assert set(ids_per_referral) == set(expected)
+    for referral_id, webhook_ids in ids_per_referral.items():
+        assert webhook_ids == {f"msg_{expected[referral_id].hex}"}
+    assert Notification.objects.exclude(status="delivered").count() == 0
+    return len(receiver.requests) - count
+
+
+def test_a_sent_referral_reaches_the_receiver_once_signed(celery_worker_process, crisis, egypt):
+    with Receiver() as receiver:
+        endpoint = WebhookEndpointFactory(government=egypt, url=receiver.url)
+        event = events.referral_sent(crisis, referral_id=501, government=egypt)
+        notification = Notification.objects.get(event=event)
+        assert wait_for(lambda: delivered(1), timeout=30), celery_worker_process.stderr
+    [request] = receiver.requests
+    payload = Webhook(endpoint.secret).verify(request.body, request.headers)
+    assert payload["type"] == "referral.sent"
+    assert payload["data"] == {
+        "object": "referral",
+        "id": 501,
+        "crisis": "LBY-2011-001",
+        "api_url": f"{django_settings.SITE_URL}/api/v1/referrals/501/",
+    }
+    assert request.headers["webhook-id"] == f"msg_{notification.uid.hex}"
+    assert DeliveryAttempt.objects.filter(notification=notification).count() == 1
+
+
+def test_a_receiver_failing_three_times_gets_it_on_the_fourth_attempt(celery_worker_process, crisis, egypt):
+    with Receiver(respond=lambda n: 500 if n < 3 else 200) as receiver:
+        WebhookEndpointFactory(government=egypt, url=receiver.url)
+        notification = Notification.objects.get(event=events.referral_sent(crisis, referral_id=7, government=egypt))
+        assert wait_for(lambda: delivered(1), timeout=60)
+    assert [r.status for r in receiver.requests] == [500, 500, 500, 200]
+    assert len({r.headers["webhook-id"] for r in receiver.requests}) == 1
+    attempts = list(DeliveryAttempt.objects.filter(notification=notification).order_by("at"))
+    assert [(a.number, a.response_code, a.succeeded) for a in attempts] == [
+        (1, 500, False),
+        (2, 500, False),
+        (3, 500, False),
+        (4, 200, True),
+    ]
+    assert all(a.error == "HTTP 500" for a in attempts[:3])
+
+
+def _queue_length(broker_url: str) -> int:
+    return redis.Redis.from_url(broker_url).llen("celery")
+
+
+def _relay_when_queue_drained(broker_url: str):
+    """The periodic relay, as beat would run it, once the broker holds nothing more."""
+
+    def check() -> bool:
+        try:
+            if _queue_length(broker_url) == 0:
+                notifications_relay()
+        except redis.ConnectionError:
+            pass
+        return Notification.objects.exclude(status="delivered").count() == 0
+
+    return check
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(transactional_db, crisis, egypt, settings):
+    from mcof_site.celery import app
+
+    settings.NOTIFICATIONS_RELAY_GRACE_SECONDS = 1
+    broker_url = django_settings.CELERY_BROKER_URL
+    app.control.purge()
+    database_url = _database_url_of_test_db()
+    worker_settings = {"NOTIFICATIONS_LEASE_SECONDS": 2}
+    with Receiver() as receiver:
+        WebhookEndpointFactory(government=egypt, url=receiver.url)
+        first = start_worker(database_url=database_url, broker_url=broker_url, overrides=worker_settings, name="k1")
+        try:
+            send_referrals(crisis, egypt, 1000)
+            assert wait_for(lambda: receiver.count() >= 150, timeout=120)
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait()
+            assert Notification.objects.exclude(status="delivered").exists()
+            second = start_worker(
+                database_url=database_url, broker_url=broker_url, overrides=worker_settings, name="k2"
+            )
+            try:
+                assert wait_for(_relay_when_queue_drained(broker_url), timeout=180, interval=1)
+            finally:
+                stop(second)
+        finally:
+            stop(first)
+    repeats = assert_each_delivered_with_one_stable_id(receiver, 1000)
+    assert repeats <= 2  # at most the one in flight when the worker died
+
+
+def test_redis_stopped_and_started_during_a_run_loses_nothing(transactional_db, crisis, egypt, settings):
+    settings.NOTIFICATIONS_RELAY_GRACE_SECONDS = 1
+    database_url = _database_url_of_test_db()
+    server = RedisServer()
+    server.start()
+    worker = None
+    try:
+        with Receiver() as receiver, producer_broker(server.url):
+            WebhookEndpointFactory(government=egypt, url=receiver.url)
+            worker = start_worker(
+                database_url=database_url, broker_url=server.url, overrides={"NOTIFICATIONS_LEASE_SECONDS": 2}
+            )
+            send_referrals(crisis, egypt, 300)
+            assert wait_for(lambda: receiver.count() >= 30, timeout=60)
+            server.stop()  # whatever was queued is gone with it
+            send_referrals(crisis, egypt, 100, first_id=301)  # committed while the broker is down
+            time.sleep(1)
+            server.start()
+            assert wait_for(_relay_when_queue_drained(server.url), timeout=180, interval=1)
+            assert worker.poll() is None
+    finally:
+        if worker is not None:
+            stop(worker)
+        server.stop()
+    assert_each_delivered_with_one_stable_id(receiver, 400)
