@@ -340,7 +340,7 @@ def referral_transition(
         raise ValidationError({"to": [_("Unknown status %(status)s.") % {"status": to}]})
     with transaction.atomic():
         referral = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("recipient_government", "recipient_partner")
             .get(pk=referral_id)
         )
@@ -512,7 +512,7 @@ def case_transfer_decide(
 ) -> CaseShare:
     """Staff of the receiving office accept a transfer (the office becomes the owner) or refuse it."""
     with transaction.atomic():
-        share = CaseShare.objects.select_for_update().select_related("migrant").get(pk=share_id)
+        share = CaseShare.objects.select_for_update(of=("self",)).select_related("migrant").get(pk=share_id)
         if not (actor.is_office_staff and share.to_office_id in actor.office_ids):
             raise CaseShare.DoesNotExist
         if share.kind != CaseShare.Kind.TRANSFER or share.status != CaseShare.Status.PENDING:
