@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": timedelta(minutes=5)},
     "crises-level-reviews": {"task": "crises.tasks.remind_level_reviews", "schedule": timedelta(hours=1)},
+    # The notification outbox: re-send what a lost message or a dead worker left, and queue the
+    # retries whose wait was too long for the broker.
+    "partners-relay-notifications": {"task": "partners.tasks.relay_notifications", "schedule": timedelta(minutes=1)},
+    "partners-retry-notifications": {"task": "partners.tasks.retry_notifications", "schedule": timedelta(seconds=30)},
     "caseload-remind-overdue-referrals": {
         "task": "caseload.tasks.remind_overdue_referrals",
         "schedule": timedelta(minutes=15),
