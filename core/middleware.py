@@ -1,5 +1,11 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.utils.cache import patch_cache_control
+
+SESSION_STARTED_KEY = "mcof_session_started"
 
 
 class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
@@ -26,3 +32,22 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated and not request.path_info.startswith("/static/"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    """A session ends SESSION_ABSOLUTE_HOURS after login, however active it is (the idle timeout is
+    SESSION_COOKIE_AGE, renewed on every request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            now = time.time()
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+        return self.get_response(request)

@@ -45,7 +45,11 @@ class DomainEvent(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One write, or one read of a sensitive record: who, what, when, from where, before and after."""
+    """One write, or one read of a sensitive record: who, what, when, from where, before and after.
+
+    Append-only: on PostgreSQL a trigger refuses every UPDATE and DELETE (migration 0002), so not
+    even the application can rewrite the trail; accounts that acted are deactivated, never deleted.
+    """
 
     class Action(models.TextChoices):
         CREATE = "create", _("create")
@@ -62,7 +66,7 @@ class AuditEntry(models.Model):
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)

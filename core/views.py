@@ -4,11 +4,15 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .forms import AuditSearchForm
+from .selectors import audit_entries_visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,29 @@ def health(request: HttpRequest) -> JsonResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"demo": settings.DEBUG})
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """HQ searches the audit trail: every write and every read of a sensitive record."""
+    if not request.user.is_hq:
+        raise PermissionDenied
+    form = AuditSearchForm(request.GET or None)
+    entries = audit_entries_visible_to(request.user)
+    if form.is_valid():
+        entries = form.filter(entries)
+    # Keyset pagination on the primary key: no COUNT over a table that only grows.
+    page = list(entries.order_by("-id")[: AUDIT_PAGE_SIZE + 1])
+    next_before = page[AUDIT_PAGE_SIZE - 1].id if len(page) > AUDIT_PAGE_SIZE else None
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "core/audit.html",
+        {"form": form, "entries": page[:AUDIT_PAGE_SIZE], "next_before": next_before, "query": query.urlencode()},
+    )
 
 
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:

@@ -22,8 +22,9 @@ def test_catalog_is_complete_and_current(tmp_path, language, monkeypatch):
     shutil.copytree(ROOT / "locale", tmp_path / "locale")
     monkeypatch.chdir(ROOT)
     with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
-        call_command("makemessages", locale=[language], ignore_patterns=IGNORE, no_location=True,
-                     no_obsolete=True, verbosity=0)
+        call_command(
+            "makemessages", locale=[language], ignore_patterns=IGNORE, no_location=True, no_obsolete=True, verbosity=0
+        )
     extracted = entries(tmp_path / "locale" / language / "LC_MESSAGES" / "django.po")
     catalog = entries(committed)
     missing = sorted(set(extracted) - set(catalog))
