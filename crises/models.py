@@ -243,6 +243,47 @@ class Audience(models.TextChoices):
     COORDINATION = "coordination", _("The crisis's coordination list")
 
 
+# The SOP as first seeded (migration 0003 holds the same values): L1 declared by the office's
+# Chief of Mission, L2 and L3 by an HQ emergency coordinator; L3 follows the IASC system-wide
+# scale-up (6 months, one 3-month extension). HQ edits the rows; these only fill a missing level.
+DEFAULT_POLICIES = {
+    1: {
+        "approver": "chief_of_mission",
+        "validity_months": 6,
+        "extension_months": 3,
+        "max_extensions": 1,
+        "sitrep_cadence_days": 30,
+        "notify": ["office", "chief_of_mission"],
+    },
+    2: {
+        "approver": "hq",
+        "validity_months": 6,
+        "extension_months": 3,
+        "max_extensions": 1,
+        "sitrep_cadence_days": 14,
+        "notify": ["office", "chief_of_mission", "hq"],
+    },
+    3: {
+        "approver": "hq",
+        "validity_months": 6,
+        "extension_months": 3,
+        "max_extensions": 1,
+        "sitrep_cadence_days": 7,
+        "notify": ["office", "chief_of_mission", "hq", "coordination"],
+    },
+}
+
+
+class LevelPolicyManager(models.Manager):
+    def current(self) -> dict[int, LevelPolicy]:
+        """The policy of each level, restoring the default of any level missing from the table."""
+        policies = {policy.level: policy for policy in self.all()}
+        for level, values in DEFAULT_POLICIES.items():
+            if level not in policies:
+                policies[level], _created = self.get_or_create(level=level, defaults=values)
+        return policies
+
+
 class LevelPolicy(models.Model):
     """The SOP for one emergency level (main text paragraph 21): lines of authority, validity
     before review, situation-report cadence and who is told. HQ edits it; every edit leaves a
@@ -259,6 +300,8 @@ class LevelPolicy(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = LevelPolicyManager()
 
     class Meta:
         verbose_name = _("level policy")

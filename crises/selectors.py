@@ -83,7 +83,7 @@ def proposals_awaiting(user) -> QuerySet[LevelProposal]:
         kind, scope = ApproverKind.CHIEF_OF_MISSION, Q(crisis__office_id__in=user.chief_office_ids)
     else:
         return LevelProposal.objects.none()
-    levels = LevelPolicy.objects.filter(approver=kind).values("level")
+    levels = [level for level, policy in LevelPolicy.objects.current().items() if policy.approver == kind]
     return (
         level_proposals_visible_to(user)
         .filter(scope, status=LevelProposal.Status.PENDING)
@@ -96,4 +96,4 @@ def proposals_awaiting(user) -> QuerySet[LevelProposal]:
 
 
 def level_policies() -> dict[int, LevelPolicy]:
-    return {policy.level: policy for policy in LevelPolicy.objects.all()}
+    return LevelPolicy.objects.current()

@@ -86,7 +86,7 @@ def authority_level(proposal: LevelProposal, current_level: int | None) -> int:
 
 
 def approver_kind_for(level: int, policies: dict[int, LevelPolicy] | None = None) -> str:
-    policy = (policies or {}).get(level) or LevelPolicy.objects.get(level=level)
+    policy = (policies or LevelPolicy.objects.current())[level]
     return policy.approver
 
 
@@ -519,7 +519,7 @@ def escalation_approve(*, proposal: LevelProposal, actor, comment: str = "", req
     crisis = proposal.crisis
     if not can_decide(actor, proposal):
         raise PermissionDenied(_("You may not decide this proposal."))
-    policy = LevelPolicy.objects.get(level=proposal.level)
+    policy = LevelPolicy.objects.current()[proposal.level]
     today = timezone.localdate()
     previous_level = crisis.level
     proposal.status = LevelProposal.Status.APPROVED

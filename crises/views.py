@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -205,6 +205,7 @@ def policies(request: HttpRequest) -> HttpResponse:
     """The emergency-level SOP (main text paragraph 21), with its history; HQ edits it."""
     if not (request.user.is_hq or request.user.is_office_staff):
         raise PermissionDenied
+    LevelPolicy.objects.current()
     return render(
         request,
         "crises/policies.html",
@@ -218,7 +219,9 @@ def policies(request: HttpRequest) -> HttpResponse:
 def policy_edit(request: HttpRequest, level: int) -> HttpResponse:
     if not request.user.is_hq:
         raise PermissionDenied
-    policy = get_object_or_404(LevelPolicy, level=level)
+    policy = LevelPolicy.objects.current().get(level)
+    if policy is None:
+        raise Http404
     form = LevelPolicyForm(request.POST or None, initial=policy.snapshot())
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
