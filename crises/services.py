@@ -231,8 +231,10 @@ def crisis_register(
 ) -> Crisis:
     """Register a crisis for an office the actor belongs to; its code is generated
     (country, start year, number: ``LBY-2011-001``)."""
+    if not getattr(actor, "is_office_staff", False):
+        raise PermissionDenied(_("Only staff of an office register its crises."))
     if office is None:
-        offices = sorted(actor.office_ids) if getattr(actor, "is_office_staff", False) else []
+        offices = sorted(actor.office_ids)
         if len(offices) != 1:
             raise ValidationError({"office": [_("Choose the office that owns the crisis.")]})
         office = Office.objects.get(pk=offices[0])
