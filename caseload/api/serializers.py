@@ -22,6 +22,7 @@ from ..models import (
     Sex,
     Vulnerability,
 )
+from ..workflow import TRANSITIONS
 
 
 class MigrantInputSerializer(serializers.Serializer):
@@ -105,7 +106,10 @@ class ReferralInputSerializer(serializers.Serializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=ReferralStatus.choices)
+    to = serializers.ChoiceField(
+        choices=[(t.target, ReferralStatus(t.target).label) for t in TRANSITIONS],
+        help_text="The status to move to: sent, acknowledged, in_progress, completed, declined or cancelled.",
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -238,3 +238,14 @@ def test_anonymous_gets_nothing(client, lby_case):
     assert APIClient().get("/api/v1/referrals/").status_code in (401, 403)
     response = client.get(reverse("caseload:migrant_list"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_hq_admin_reads_the_caseload_and_sensitive_reads_are_logged(users, client_for, demo, libya):
+    victim = MigrantFactory(office=demo["offices"]["lby"], crisis=libya, is_sensitive=True, given_name="Hidden")
+    client = client_for(users["hq"])
+    listing = client.get(reverse("admin:caseload_migrant_changelist"))
+    assert listing.status_code == 200 and victim.reference in listing.content.decode()
+    assert "Hidden" not in listing.content.decode()
+    assert client.get(reverse("admin:caseload_migrant_change", args=[victim.pk])).status_code == 200
+    assert AuditEntry.objects.filter(actor=users["hq"], action="read", object_id=str(victim.pk)).exists()
+    assert client_for(users["staff_lby"]).get(reverse("admin:caseload_migrant_changelist")).status_code == 302
