@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ..models import Cluster, MatrixCell, MatrixCellChange, Priority, Sector, System
+from ..referral_kinds import REFERRAL_KIND_SECTOR
 
 
 class SystemSerializer(serializers.ModelSerializer):
@@ -33,10 +34,11 @@ class SectorSerializer(serializers.ModelSerializer):
     purposes = serializers.SerializerMethodField()
     clusters = ClusterSerializer(many=True, read_only=True)
     systems = SystemSerializer(many=True, read_only=True)
+    referral_kinds = serializers.SerializerMethodField(help_text="Kinds of referral that belong to this sector.")
 
     class Meta:
         model = Sector
-        fields = ["number", "name", "purpose", "names", "purposes", "clusters", "systems"]
+        fields = ["number", "name", "purpose", "names", "purposes", "clusters", "systems", "referral_kinds"]
         read_only_fields = fields
 
     def get_names(self, obj: Sector) -> dict[str, str]:
@@ -44,6 +46,9 @@ class SectorSerializer(serializers.ModelSerializer):
 
     def get_purposes(self, obj: Sector) -> dict[str, str]:
         return {"en": obj.purpose_en, "fr": obj.purpose_fr, "es": obj.purpose_es}
+
+    def get_referral_kinds(self, obj: Sector) -> list[str]:
+        return [str(kind) for kind, number in REFERRAL_KIND_SECTOR.items() if number == obj.number]
 
 
 class MatrixCellSerializer(serializers.ModelSerializer):
@@ -100,9 +105,18 @@ class PlanEntrySerializer(serializers.Serializer):
     active = serializers.BooleanField(source="is_active")
     active_override = serializers.BooleanField(allow_null=True, help_text="null: follows the proposal.")
     focal_point = FocalPointSerializer(allow_null=True)
-    partners = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    clusters = serializers.SlugRelatedField(source="sector.clusters", slug_field="code", many=True, read_only=True)
-    systems = serializers.SlugRelatedField(source="sector.systems", slug_field="code", many=True, read_only=True)
+    partners = serializers.SerializerMethodField(help_text="Codes of the partner organisations.")
+    clusters = serializers.SerializerMethodField(help_text="Codes of the sector's clusters and groups.")
+    systems = serializers.SerializerMethodField(help_text="Codes of the sector's response systems.")
+
+    def get_partners(self, entry) -> list[str]:
+        return [p.code for p in entry.partners.all()]
+
+    def get_clusters(self, entry) -> list[str]:
+        return [c.code for c in entry.sector.clusters.all()]
+
+    def get_systems(self, entry) -> list[str]:
+        return [s.code for s in entry.sector.systems.all()]
 
 
 class PlanRevisionSerializer(serializers.Serializer):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
@@ -42,6 +43,9 @@ class SectorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.sectors_visible_to(self.request.user)
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("sector", OpenApiTypes.INT, description="sector number, 1 to 15")])
+)
 class MatrixCellViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):

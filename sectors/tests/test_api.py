@@ -27,6 +27,8 @@ def test_sectors_list_with_clusters_and_systems_in_the_active_language(users, ap
     assert {s["code"] for s in sectors[0]["systems"]} == {"cluster", "refugee"}
     one = api.get("/api/v1/sectors/10/").json()
     assert "PRO-CPN" in {c["code"] for c in one["clusters"]}
+    assert one["referral_kinds"] == ["counter_trafficking"]
+    assert api.get("/api/v1/sectors/12/").json()["referral_kinds"] == ["consular"]
 
 
 def test_whole_matrix_in_a_constant_number_of_queries(users, api_for, django_assert_max_num_queries):
