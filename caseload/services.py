@@ -348,10 +348,11 @@ def referral_transition(
             raise Referral.DoesNotExist
         side = _actor_side(actor, referral)
         if side != transition.by:
-            who = _("the owning office") if transition.by == OFFICE else _("the recipient")
-            raise PermissionDenied(
-                _("Only %(who)s may %(action)s a referral.") % {"who": who, "action": transition.label.lower()}
-            )
+            if transition.by == OFFICE:
+                message = _("Only the owning office may do this (%(action)s).")
+            else:
+                message = _("Only the recipient may do this (%(action)s).")
+            raise PermissionDenied(message % {"action": transition.label})
         if referral.status not in transition.sources:
             raise ValidationError(
                 {

@@ -347,7 +347,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
         text = str(exc) if isinstance(exc, PermissionDenied) else " ".join(exc.messages)
         messages.error(request, text or _("You may not do this."))
         return redirect("caseload:referral_detail", pk=referral.pk)
-    messages.success(request, _("Referral %(action)s.") % {"action": ReferralStatus(to).label.lower()})
+    messages.success(request, _("Referral status: %(status)s.") % {"status": ReferralStatus(to).label})
     return redirect("caseload:referral_detail", pk=referral.pk)
 
 
