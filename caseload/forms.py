@@ -74,14 +74,18 @@ class MigrantForm(forms.Form):
         label=_("I checked the possible duplicates: this is another person"), required=False
     )
 
-    def __init__(self, *args, crises=None, offices=None, **kwargs):
+    def __init__(self, *args, crises=None, offices=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if editing:
+            for name in ("crisis", "office", "confirm_not_duplicate"):
+                del self.fields[name]
         countries = country_choices()
         self.fields["nationality"].choices = _blank(countries)
         self.fields["location_country"].choices = _blank(countries)
         self.fields["other_nationalities"].choices = countries
-        self.fields["crisis"].queryset = crises if crises is not None else Crisis.objects.none()
-        self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
+        if not editing:
+            self.fields["crisis"].queryset = crises if crises is not None else Crisis.objects.none()
+            self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
 
     def clean_languages(self):
         raw = self.cleaned_data.get("languages") or ""

@@ -51,7 +51,10 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     if user.is_hq:
         return Referral.objects.all()
     if user.is_office_staff and user.office_ids:
-        return Referral.objects.filter(migrant__in=migrants_visible_to(user).values("pk"))
+        referrals = Referral.objects.filter(migrant__in=migrants_visible_to(user).values("pk"))
+        if not user.office_ids_with(SENSITIVE_PERMISSION):
+            referrals = referrals.filter(is_sensitive=False)
+        return referrals
     if user.is_government_liaison and user.government_id:
         consent_names_it = Consent.objects.filter(
             migrant_id=OuterRef("migrant_id"), government_id=user.government_id, withdrawn_at__isnull=True

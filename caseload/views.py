@@ -28,7 +28,7 @@ from .forms import (
     TransitionForm,
     add_service_errors,
 )
-from .models import CaseShare, Migrant, Referral, ReferralEvent, ReferralStatus
+from .models import CaseShare, Consent, Migrant, Referral, ReferralEvent, ReferralStatus
 from .selectors import incoming_cases_for, migrants_visible_to, possible_duplicates, referrals_visible_to
 from .workflow import BY_TARGET, OFFICE, RECIPIENT, transitions_from
 
@@ -160,6 +160,36 @@ def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "now": timezone.now(),
         },
     )
+
+
+def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    migrant = _visible_migrant(request, pk)
+    if not (request.user.is_office_staff and migrant.office_id in request.user.office_ids):
+        raise PermissionDenied
+    initial = {name: getattr(migrant, name) for name in services.MIGRANT_FIELDS}
+    initial["languages"] = ", ".join(migrant.languages)
+    form = MigrantForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.migrant_update(actor=request.user, migrant=migrant, data=form.migrant_data(), request=request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Migrant %(ref)s updated.") % {"ref": migrant.reference})
+            return redirect("caseload:migrant_detail", pk=migrant.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "caseload/migrant_form.html", {"form": form, "migrant": migrant}, status=status)
+
+
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_object_or_404(
+        Consent.objects.filter(migrant__in=migrants_visible_to(request.user).values("pk"), withdrawn_at__isnull=True),
+        pk=pk,
+    )
+    services.consent_withdraw(actor=request.user, consent=consent, request=request)
+    messages.success(request, _("Consent withdrawn."))
+    return redirect("caseload:migrant_detail", pk=consent.migrant_id)
 
 
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:

@@ -210,3 +210,29 @@ def test_browser_referral_and_consent_forms(users, client_for, demo, libya, egyp
     # Staff of another office cannot refer this migrant.
     other = client_for(users["staff_tun"]).get(reverse("caseload:referral_create", args=[migrant.pk]))
     assert other.status_code == 404
+
+
+def test_staff_edit_the_case_and_withdraw_consent(users, client_for, demo, libya, egypt):
+    migrant = MigrantFactory(office=demo["offices"]["lby"], crisis=libya)
+    consent = Consent.objects.create(migrant=migrant, government=egypt, given_on="2026-02-01")
+    client = client_for(users["staff_lby"])
+    url = reverse("caseload:migrant_edit", args=[migrant.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data.update(vulnerabilities=["victim_of_trafficking"], phone="not a phone")
+    response = client.post(url, data)
+    assert response.status_code == 400 and "phone" in response.context["form"].errors
+    migrant.refresh_from_db()
+    assert migrant.vulnerabilities == [] and not migrant.is_sensitive
+    data["phone"] = "+218 91 234 5678"
+    assert client.post(url, data).status_code == 302
+    migrant.refresh_from_db()
+    assert migrant.is_sensitive and migrant.phone == "+218912345678"
+    # Other offices can neither edit nor withdraw.
+    assert client_for(users["staff_tun"]).get(url).status_code == 404
+    withdraw = reverse("caseload:consent_withdraw", args=[consent.pk])
+    assert client_for(users["staff_tun"]).post(withdraw).status_code == 404
+    assert client.post(withdraw).status_code == 302
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
