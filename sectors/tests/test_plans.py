@@ -140,3 +140,14 @@ def test_only_the_owning_office_edits_the_plan(who):
     }[who]()
     with pytest.raises(PermissionDenied):
         sector_plan_update(crisis=crisis, actor=actor, entries=[{"sector": 3, "active": False}])
+
+
+def test_a_corrected_crisis_type_reproposes_the_plan_from_the_other_scenario():
+    office = OfficeFactory()
+    staff = office_staff(office)
+    crisis = registered_crisis(office=office, crisis_type=CrisisType.MAN_MADE, phase=Phase.BEFORE)
+    assert priorities(crisis.sector_plan)[8] == Priority.NOT_APPLICABLE
+    crisis_services.crisis_update(crisis=crisis, actor=staff, crisis_type=CrisisType.SUDDEN_NATURAL)
+    plan = SectorPlan.objects.get(crisis=crisis)
+    assert plan.crisis_type == "sudden_natural"
+    assert priorities(plan)[8] == Priority.CRITICAL  # para 14: DRR is a crucial prevention measure
