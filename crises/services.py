@@ -105,6 +105,19 @@ def can_decide(user, proposal: LevelProposal, *, policies: dict[int, LevelPolicy
     return False
 
 
+def can_extend(user, crisis: Crisis, *, policies: dict[int, LevelPolicy] | None = None) -> bool:
+    """The authority that approves the crisis's current level may extend its validity once the
+    SOP allows it (L3: one 3-month extension, as the IASC scale-up)."""
+    if not crisis.level or crisis.status != Crisis.Status.ACTIVE or not user.is_authenticated or not user.is_active:
+        return False
+    policy = (policies or LevelPolicy.objects.current())[crisis.level]
+    if crisis.level_extensions >= policy.max_extensions or not policy.extension_months:
+        return False
+    if policy.approver == ApproverKind.HQ:
+        return user.is_hq
+    return user.is_office_staff and user.is_chief_of(crisis.office_id)
+
+
 # --- Validation helpers -------------------------------------------------------------------
 def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
@@ -594,6 +607,48 @@ def escalation_reject(*, proposal: LevelProposal, actor, comment: str, request=N
         after={"status": "rejected"},
     )
     return proposal
+
+
+@transaction.atomic
+def level_extend(*, crisis: Crisis, actor, comment: str = "", request=None) -> Crisis:
+    """Extend the validity of the crisis's current level by the SOP's extension; the declaration
+    itself stays as decided. Records ``level.extended`` with the new review date."""
+    crisis = Crisis.objects.select_for_update().get(pk=crisis.pk)
+    policies = LevelPolicy.objects.current()
+    if not crisis.level or crisis.level_declaration_id is None:
+        raise ValidationError({"non_field_errors": [_("The crisis has no level to extend.")]})
+    policy = policies[crisis.level]
+    if crisis.level_extensions >= policy.max_extensions or not policy.extension_months:
+        raise ValidationError({"non_field_errors": [_("The SOP allows no further extension of this level.")]})
+    if not can_extend(actor, crisis, policies=policies):
+        raise PermissionDenied(_("You may not extend this level."))
+    before = crisis.level_review_due
+    base = max(before or timezone.localdate(), timezone.localdate())
+    crisis.level_review_due = add_months(base, policy.extension_months)
+    crisis.level_extensions += 1
+    crisis.save(update_fields=["level_review_due", "level_extensions", "updated_at"])
+    record_event(
+        "level.extended",
+        subject=crisis.level_declaration,
+        actor=actor,
+        crisis_id=crisis.pk,
+        office_id=crisis.office_id,
+        payload={
+            "level": crisis.level,
+            "due": crisis.level_review_due.isoformat(),
+            "extension": crisis.level_extensions,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=crisis,
+        request=request,
+        reason=(comment or "").strip(),
+        before={"level_review_due": before.isoformat() if before else None},
+        after={"level_review_due": crisis.level_review_due.isoformat(), "extensions": crisis.level_extensions},
+    )
+    return crisis
 
 
 @transaction.atomic

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/propose/", views.crisis_propose, name="propose"),
     path("<int:pk>/phase/", views.crisis_phase, name="phase"),
     path("<int:pk>/figures/", views.crisis_figure, name="figure"),
+    path("<int:pk>/extend-level/", views.crisis_extend, name="extend"),
 ]

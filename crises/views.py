@@ -81,6 +81,7 @@ def crisis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coordination": coordination_list(crisis),
             "can_edit": can_edit,
             "can_propose": can_edit and crisis.status == Crisis.Status.ACTIVE and pending is None,
+            "can_extend": services.can_extend(request.user, crisis, policies=policies),
         },
     )
 
@@ -188,6 +189,20 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if target == "approvals":
         return redirect("crises:approvals")
     return redirect("crises:detail", pk=proposal.crisis_id)
+
+
+@require_POST
+def crisis_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    crisis = _crisis_or_404(request, pk)
+    try:
+        crisis = services.level_extend(crisis=crisis, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Level extended: next review on %(due)s.") % {"due": crisis.level_review_due.isoformat()}
+        )
+    return redirect("crises:detail", pk=pk)
 
 
 def approvals(request: HttpRequest) -> HttpResponse:

@@ -145,6 +145,18 @@ class CrisisViewSet(
             return Response(AffectedFigureSerializer(row).data, status=status.HTTP_201_CREATED)
         return Response(AffectedFigureSerializer(crisis.affected_figures.all(), many=True).data)
 
+    @extend_schema(request=DecisionInputSerializer, responses=CrisisDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="extend-level")
+    def extend_level(self, request, pk=None):
+        """Extend the validity of the current level, as far as the SOP allows."""
+        crisis = self.get_object()
+        data = DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.level_extend(
+            crisis=crisis, actor=request.user, comment=data.validated_data["comment"], request=request
+        )
+        return Response(CrisisDetailSerializer(crisis_detail_queryset(request.user).get(pk=crisis.pk)).data)
+
     @extend_schema(responses=CoordinationEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def coordination(self, request, pk=None):

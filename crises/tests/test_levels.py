@@ -379,3 +379,30 @@ def test_closed_crises_are_not_reminded(users, crisis, propose):
     services.escalation_approve(proposal=propose(crisis, users["staff_lby"], 3), actor=users["hq"])
     Crisis.objects.filter(pk=crisis.pk).update(status="closed", level_review_due=datetime.date(2020, 1, 1))
     assert services.level_reviews_remind() == 0
+
+
+# --- Extension of a level's validity -----------------------------------------------------------
+def test_level_3_extends_once_by_three_months(api_for, users, crisis, propose):
+    services.escalation_approve(proposal=propose(crisis, users["staff_lby"], 3), actor=users["hq"])
+    crisis.refresh_from_db()
+    due = crisis.level_review_due
+    for username, expected in (("com_lby", 403), ("staff_lby", 403), ("staff_hti", 404), ("gov_egy", 404)):
+        assert api_for(users[username]).post(f"/api/v1/crises/{crisis.pk}/extend-level/", {}).status_code == expected
+    response = api_for(users["hq"]).post(f"/api/v1/crises/{crisis.pk}/extend-level/", {"comment": "Still acute."})
+    assert response.status_code == 200, response.content
+    crisis.refresh_from_db()
+    assert crisis.level_review_due == services.add_months(due, 3) and crisis.level_extensions == 1
+    event = DomainEvent.objects.get(type="level.extended")
+    assert event.payload == {"level": 3, "due": crisis.level_review_due.isoformat(), "extension": 1}
+    again = api_for(users["hq"]).post(f"/api/v1/crises/{crisis.pk}/extend-level/", {})
+    assert again.status_code == 400
+    assert Crisis.objects.get(pk=crisis.pk).level_extensions == 1
+
+
+def test_level_1_is_extended_by_its_chief_of_mission(client_for, users, crisis, propose):
+    services.escalation_approve(proposal=propose(crisis, users["staff_lby"], 1), actor=users["com_lby"])
+    assert client_for(users["hq"]).post(f"/crises/{crisis.pk}/extend-level/").status_code == 403
+    page = client_for(users["com_lby"]).get(f"/crises/{crisis.pk}/").content.decode()
+    assert 'data-action="extend"' in page
+    assert client_for(users["com_lby"]).post(f"/crises/{crisis.pk}/extend-level/").status_code == 302
+    assert Crisis.objects.get(pk=crisis.pk).level_extensions == 1
