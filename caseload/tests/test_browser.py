@@ -21,11 +21,15 @@ def _logout(page):
     page.wait_for_url(re.compile(r"/accounts/(login|logout)/"))
 
 
-def test_consular_referral_from_registration_to_completion(page, login, live_server, transactional_db, demo, libya):
+def test_consular_referral_from_registration_to_completion(
+    page, login, live_server, transactional_db, demo, libya, axe_violations
+):
     # staff_lby registers a migrant.
     login(page, "staff_lby")
     page.goto(f"{live_server.url}{reverse('caseload:migrant_list')}")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Register a migrant").click()
+    assert axe_violations(page) == []
     _field(page, "Crisis").select_option(str(libya.pk))
     _field(page, "Given name").fill("Mahmoud")
     _field(page, "Family name").fill("El-Sayed")
@@ -45,6 +49,7 @@ def test_consular_referral_from_registration_to_completion(page, login, live_ser
     page.get_by_label(demo["governments"]["EGY"].name).check()
     page.get_by_role("button", name="Record consent").click()
     page.wait_for_url(re.compile(rf"/caseload/migrants/{migrant.pk}/$"))
+    assert axe_violations(page) == []
     page.get_by_role("link", name="New referral").click()
     _field(page, "Kind").select_option("consular")
     _field(page, "Government").select_option(str(demo["governments"]["EGY"].pk))
@@ -59,9 +64,11 @@ def test_consular_referral_from_registration_to_completion(page, login, live_ser
     # gov_egy sees it in the inbox, acknowledges, starts, records the document and completes.
     login(page, "gov_egy")
     page.goto(f"{live_server.url}{reverse('caseload:inbox')}")
+    assert axe_violations(page) == []
     page.locator(f'tr[data-referral="{referral.pk}"] a').click()
     page.wait_for_url(re.compile(rf"/caseload/referrals/{referral.pk}/$"))
     assert "Mahmoud" in page.locator("#disclosed-fields").inner_text()
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Acknowledge").click()
     page.wait_for_url(re.compile(rf"/caseload/referrals/{referral.pk}/$"))
     assert page.locator("#referral-status").inner_text() == "Acknowledged"
@@ -72,6 +79,7 @@ def test_consular_referral_from_registration_to_completion(page, login, live_ser
     page.get_by_label("Date issued").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Record", exact=True).click()
     assert "ETD-EGY-2026-0042" in page.locator("#outcome-document").inner_text()
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Complete").click()
     assert page.locator("#referral-status").inner_text() == "Completed"
     _logout(page)
