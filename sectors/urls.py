@@ -9,4 +9,5 @@ urlpatterns = [
     path("matrix/<int:pk>/edit/", views.cell_edit, name="cell_edit"),
     path("crises/<int:crisis_id>/", views.plan, name="plan"),
     path("crises/<int:crisis_id>/sectors/<int:number>/", views.plan_entry, name="plan_entry"),
+    path("crises/<int:crisis_id>/repropose/", views.plan_repropose, name="plan_repropose"),
 ]

@@ -6,7 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from crises.models import CrisisType, Phase
 
@@ -138,6 +141,13 @@ def plan(request: HttpRequest, crisis_id: int) -> HttpResponse:
                 ],
             }
         )
+    # HQ may have changed the matrix since the plan was proposed: say which sectors differ.
+    stale = [
+        row["sector"]
+        for row in rows
+        for item in row["phases"]
+        if item["current"] and item["cell"] is not None and item["cell"].priority != row["entry"].proposed_priority
+    ]
     revisions = list(sector_plan.revisions.all())
     latest = revisions[0] if revisions else None
     names = {e.sector.number: e.sector.name for e in entries}
@@ -164,6 +174,7 @@ def plan(request: HttpRequest, crisis_id: int) -> HttpResponse:
             "latest": latest,
             "changes": changes,
             "revisions": revisions,
+            "stale": stale,
             "can_edit": selectors.can_edit_plan(request.user, crisis),
         },
     )
@@ -188,6 +199,8 @@ def plan_entry(request: HttpRequest, crisis_id: int, number: int) -> HttpRespons
         "partners": list(entry.partners.all()),
     }
     form = PlanEntryForm(request.POST or None, initial=initial, office_id=crisis.office_id)
+    if request.htmx:
+        form.fields["active"].widget.attrs["autofocus"] = True
     if request.method == "POST" and form.is_valid():
         try:
             services.sector_plan_update(
@@ -200,9 +213,23 @@ def plan_entry(request: HttpRequest, crisis_id: int, number: int) -> HttpRespons
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("The sector plan was updated."))
+            if request.htmx:
+                return HttpResponseClientRedirect(reverse("sectors:plan", kwargs={"crisis_id": crisis.pk}))
             return redirect("sectors:plan", crisis_id=crisis.pk)
-    return render(
+    template = "sectors/partials/entry_form.html" if request.htmx else "sectors/plan_entry.html"
+    return render(request, template, {"crisis": crisis, "plan": sector_plan, "entry": entry, "form": form})
+
+
+@require_POST
+def plan_repropose(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    """The owning office takes up HQ's latest matrix for its current phase; its own choices stay."""
+    crisis = _crisis_or_404(request, crisis_id)
+    if not selectors.can_edit_plan(request.user, crisis):
+        raise PermissionDenied
+    revision = services.sector_plan_propose(crisis=crisis, actor=request.user)
+    messages.success(
         request,
-        "sectors/plan_entry.html",
-        {"crisis": crisis, "plan": sector_plan, "entry": entry, "form": form},
+        _("The plan was proposed again from the current matrix: %(count)s sectors changed.")
+        % {"count": len(revision.changes)},
     )
+    return redirect("sectors:plan", crisis_id=crisis.pk)

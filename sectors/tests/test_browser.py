@@ -37,7 +37,15 @@ def test_office_staff_open_the_plan_and_see_the_critical_sectors_of_the_current_
     assert health_row.locator('td[data-current="true"]').inner_text().startswith("Critical")
     assert "HEA" in health_row.inner_text()
 
-    # The office may edit; the link opens the sector's form.
-    health_row.get_by_role("link", name="Edit").click()
-    page.wait_for_url(f"**/sectors/crises/{crisis.pk}/sectors/4/")
-    assert page.get_by_label("Priority set by the office").is_visible()
+    # The office may edit: the sector's form opens above the diagram (htmx), and saving redraws the plan.
+    page.locator('tbody tr[data-sector="7"]').get_by_role("link", name="Edit").click()
+    editor = page.locator("#entry-editor")
+    editor.get_by_label("Priority set by the office").select_option("recommended")
+    editor.get_by_role("button", name="Save").click()
+    assert "Give the reason" in editor.locator(".field-error").inner_text()
+    editor.get_by_label("Reason for the priority").fill("Tensions between host and displaced communities.")
+    editor.get_by_role("button", name="Save").click()
+    stabilization = page.locator('tbody tr[data-sector="7"] td[data-current="true"]')
+    stabilization.filter(has_text="set by the office").wait_for()
+    assert stabilization.get_attribute("data-priority") == "recommended"
+    assert page.locator('tbody tr[data-sector="7"] td[data-active]').get_attribute("data-active") == "true"

@@ -139,3 +139,30 @@ def test_plan_page_in_a_constant_number_of_queries(users, client_for):
         page = client.get(url)
     assert page.content.decode().count("ngo-") == 0  # partner names, not codes, are shown
     assert len(few) == len(many), [q["sql"][:90] for q in many.captured_queries]
+
+
+def test_the_plan_says_when_hq_changed_the_matrix_and_the_office_takes_it_up(users, client_for):
+    from sectors.services import matrix_cell_change
+
+    crisis = _lby_crisis(users, crisis_type=CrisisType.MAN_MADE, phase=Phase.DURING)
+    cell = MatrixCell.objects.get(crisis_type="man_made", phase="during", sector__number=7)
+    matrix_cell_change(cell=cell, actor=users["hq"], priority="recommended", reason="Stabilization starts early.")
+    url = reverse("sectors:plan", kwargs={"crisis_id": crisis.pk})
+    html = client_for(users["staff_lby"]).get(url).content.decode()
+    assert "plan-stale" in html and "7. Activities to Support Community Stabilization" in html
+    repropose = reverse("sectors:plan_repropose", kwargs={"crisis_id": crisis.pk})
+    assert client_for(users["hq"]).post(repropose).status_code == 403
+    assert client_for(users["staff_hti"]).post(repropose).status_code == 404
+    assert client_for(users["staff_lby"]).post(repropose).status_code == 302
+    assert crisis.sector_plan.entries.get(sector__number=7).priority == "recommended"
+    assert "plan-stale" not in client_for(users["staff_lby"]).get(url).content.decode()
+
+
+def test_entry_form_comes_as_a_partial_for_htmx(users, client_for):
+    crisis = _lby_crisis(users)
+    url = reverse("sectors:plan_entry", kwargs={"crisis_id": crisis.pk, "number": 8})
+    client = client_for(users["staff_lby"])
+    partial = client.get(url, HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200 and b"<html" not in partial.content and b"hx-post" in partial.content
+    saved = client.post(url, {"active": "no"}, HTTP_HX_REQUEST="true")
+    assert saved.status_code == 200 and saved["HX-Redirect"] == reverse("sectors:plan", kwargs={"crisis_id": crisis.pk})
