@@ -74,6 +74,9 @@ class ReferralFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReferralKind.choices)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     migrant = django_filters.NumberFilter(label=_("Migrant"), field_name="migrant_id")
+    recipient_government = django_filters.NumberFilter(label=_("Government"), field_name="recipient_government_id")
+    recipient_partner = django_filters.NumberFilter(label=_("Partner organisation"), field_name="recipient_partner_id")
+    crisis = django_filters.NumberFilter(label=_("Crisis"), field_name="crisis_id")
 
     class Meta:
         model = Referral

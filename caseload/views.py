@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Office
 from crises.selectors import crises_visible_to
+from partners.models import Government
 
 from . import services
 from .access_log import log_read, log_reads
@@ -220,7 +221,8 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
     if not (request.user.is_office_staff and migrant.office_id in request.user.office_ids):
         raise PermissionDenied
-    form = ReferralForm(request.POST or None)
+    nationality_government = Government.objects.filter(country=migrant.nationality, is_active=True).first()
+    form = ReferralForm(request.POST or None, initial={"recipient_government": nationality_government})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -257,7 +259,8 @@ def _referral_list(request: HttpRequest, template: str) -> HttpResponse:
         "migrant", "crisis", "recipient_government", "recipient_partner"
     )
     filterset = ReferralFilter(request.GET or None, queryset=queryset)
-    filterset.form.fields.pop("migrant", None)
+    for name in ("migrant", "recipient_government", "recipient_partner", "crisis"):
+        filterset.form.fields.pop(name, None)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     rows, next_after = keyset_page(qs, request)
     log_reads(user=user, objects=rows, request=request)

@@ -9,6 +9,7 @@ from sectors.referral_kinds import ReferralKind
 from ..disclosure import KIND_MIGRANT_FIELDS
 from ..models import (
     CaseShare,
+    Consent,
     DocumentStatus,
     DocumentType,
     Intention,
@@ -103,6 +104,32 @@ class ReferralInputSerializer(serializers.Serializer):
     request_note = serializers.CharField(required=False, allow_blank=True, default="")
     send = serializers.BooleanField(default=False)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, required=False)
+    document_number = serializers.CharField(max_length=64, required=False)
+    document_issued_on = serializers.DateField(required=False)
+    departure_from = serializers.CharField(max_length=200, required=False)
+    destination = serializers.CharField(max_length=200, required=False)
+    travel_date = serializers.DateField(required=False)
+    outcome_note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ConsentInputSerializer(serializers.Serializer):
+    governments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    partners = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    given_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = ["id", "government", "partner", "given_on", "note", "recorded_by", "recorded_at", "withdrawn_at"]
+        read_only_fields = fields
 
 
 class TransitionInputSerializer(serializers.Serializer):

@@ -21,9 +21,12 @@ from ..filters import MigrantFilter, ReferralFilter
 from ..models import Referral
 from ..selectors import migrants_visible_to, referrals_visible_to
 from .serializers import (
+    ConsentInputSerializer,
+    ConsentSerializer,
     LiaisonReferralSerializer,
     MigrantInputSerializer,
     MigrantSerializer,
+    OutcomeInputSerializer,
     ReferralInputSerializer,
     ReferralSerializer,
     TransitionInputSerializer,
@@ -91,6 +94,48 @@ class MigrantViewSet(
             return _forbidden(exc)
         return Response(MigrantSerializer(migrant).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=MigrantInputSerializer, responses={200: MigrantSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        migrant = self.get_object()
+        data = MigrantInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = {k: v for k, v in data.validated_data.items() if k not in ("crisis", "office")}
+        try:
+            migrant = services.migrant_update(
+                actor=request.user, migrant=migrant, data=values, request=request._request
+            )
+        except PermissionDenied as exc:
+            return _forbidden(exc)
+        return Response(MigrantSerializer(self.get_queryset().get(pk=migrant.pk)).data)
+
+    @extend_schema(
+        methods=["GET"], responses={200: ConsentSerializer(many=True)}, description="The migrant's consent records."
+    )
+    @extend_schema(methods=["POST"], request=ConsentInputSerializer, responses={201: ConsentSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def consents(self, request, pk=None):
+        """The consent of the migrant to share data with named governments and partners."""
+        migrant = self.get_object()
+        if request.method == "POST":
+            data = ConsentInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+            try:
+                services.consent_record(
+                    actor=request.user,
+                    migrant=migrant,
+                    governments=list(Government.objects.filter(pk__in=values["governments"], is_active=True)),
+                    partners=list(Partner.objects.filter(pk__in=values["partners"], is_active=True)),
+                    given_on=values["given_on"],
+                    note=values["note"],
+                    request=request._request,
+                )
+            except PermissionDenied as exc:
+                return _forbidden(exc)
+        consents = migrant.consents.select_related("government", "partner", "recorded_by")
+        code = status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK
+        return Response(ConsentSerializer(consents, many=True).data, status=code)
+
 
 class ReferralViewSet(
     AuditedReadsMixin,
@@ -152,6 +197,22 @@ class ReferralViewSet(
         except PermissionDenied as exc:
             return _forbidden(exc)
         return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OutcomeInputSerializer, responses={200: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """The recipient records what it did: the travel document (consular), the journey (transport)."""
+        referral = self.get_object()
+        data = OutcomeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.referral_record_outcome(
+                actor=request.user, referral_id=referral.pk, outcome=dict(data.validated_data), request=request._request
+            )
+        except PermissionDenied as exc:
+            return _forbidden(exc)
+        fresh = self.get_queryset().get(pk=referral.pk)
+        return Response(self.get_serializer_class()(fresh).data)
 
     @extend_schema(request=TransitionInputSerializer, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])
