@@ -68,3 +68,18 @@ def test_register_propose_level_3_and_hq_approves(page, login, live_server, tran
     assert crisis.level == 3
     # The coordination list shows on the page: the State in crisis and the countries of origin.
     assert page.locator("[data-rule='country_of_origin']").count() == 3
+
+
+def test_crisis_pages_are_accessible(page, login, live_server, transactional_db, demo, demo_crises, axe_violations):
+    libya = demo_crises["libya"]
+    login(page, "com_lby")
+    for name, kwargs in (
+        ("crises:list", {}),
+        ("crises:detail", {"pk": libya.pk}),
+        ("crises:register", {}),
+        ("crises:propose", {"pk": libya.pk}),
+        ("crises:approvals", {}),
+        ("crises:policies", {}),
+    ):
+        page.goto(f"{live_server.url}{reverse(name, kwargs=kwargs)}")
+        assert axe_violations(page) == [], name

@@ -276,7 +276,7 @@ def test_crisis_page_shows_the_latest_estimate(client_for, users, crisis):
             source="DTM",
         )
     page = client_for(users["staff_lby"]).get(f"/crises/{crisis.pk}/").content.decode()
-    assert "7000" in page and "5000" not in page
+    assert "7,000" in page and "5,000" not in page
 
 
 def test_services_refuse_outsiders(users, crisis):
