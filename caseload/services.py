@@ -85,7 +85,7 @@ def _normalise(migrant: Migrant) -> None:
 def _check_migrant(migrant: Migrant) -> None:
     errors: dict[str, list[str]] = {}
     try:
-        migrant.full_clean(exclude=["office", "crisis", "created_by", "reference"])
+        migrant.full_clean(exclude=["office", "crisis", "created_by", "reference"], validate_constraints=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if migrant.date_of_birth is None and migrant.estimated_age is None:
