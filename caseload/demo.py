@@ -276,11 +276,13 @@ def seed(stdout=None) -> dict:
 
     events = []
     recipient_actor = {"g": users.get("gov_egy"), "p": users.get("unhcr")}
-    for position, path, age in steps:
+    for position, path, _age in steps:
         referral = referrals[position]
-        start = referral.created_at
-        events.append(ReferralEvent(referral=referral, action="create", to_status=path[0], actor=staff, at=start))
-        for n, (previous, target) in enumerate(zip(path, path[1:], strict=False), start=1):
+        events.append(
+            ReferralEvent(referral=referral, action="create", to_status=path[0], actor=staff, at=referral.created_at)
+        )
+        later = path[2:]
+        for n, (previous, target) in enumerate(zip(path, path[1:], strict=False)):
             transition = BY_TARGET[target]
             actor = staff
             if transition.by == "recipient":
@@ -290,6 +292,9 @@ def seed(stdout=None) -> dict:
                     or (liaison.partner_id and liaison.partner_id == referral.recipient_partner_id)
                 )
                 actor = liaison if owns else None
+            # Sent at sent_at; each later step spread between then and the close (or now).
+            end = referral.closed_at or now
+            at = referral.sent_at if n == 0 else referral.sent_at + (end - referral.sent_at) * n / len(later)
             events.append(
                 ReferralEvent(
                     referral=referral,
@@ -297,7 +302,7 @@ def seed(stdout=None) -> dict:
                     from_status=previous,
                     to_status=target,
                     actor=actor,
-                    at=start + (age * n) / (len(path) + 1),
+                    at=at,
                     note=referral.decline_reason if target == ReferralStatus.DECLINED else "",
                 )
             )
