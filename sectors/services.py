@@ -185,7 +185,35 @@ def sector_plan_propose(*, crisis: Crisis, phase: str | None = None, actor=None)
     return revision
 
 
-def _validated_entry_values(crisis: Crisis, number: int, values: dict[str, Any]) -> dict[str, Any]:
+class _Lookups:
+    """The office's members and the active partners, each read once for a whole update."""
+
+    def __init__(self, crisis: Crisis):
+        self.crisis = crisis
+        self._members: dict[int, Any] | None = None
+        self._partners: dict[str, Partner] | None = None
+
+    @property
+    def members(self) -> dict[int, Any]:
+        if self._members is None:
+            self._members = {
+                u.pk: u
+                for u in get_user_model().objects.filter(
+                    pk__in=Membership.objects.filter(office_id=self.crisis.office_id).values("user_id"),
+                    is_active=True,
+                    role="office",
+                )
+            }
+        return self._members
+
+    @property
+    def partners(self) -> dict[str, Partner]:
+        if self._partners is None:
+            self._partners = {p.code: p for p in Partner.objects.filter(is_active=True)}
+        return self._partners
+
+
+def _validated_entry_values(lookups: _Lookups, values: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
     if "active" in values:
@@ -202,21 +230,16 @@ def _validated_entry_values(crisis: Crisis, number: int, values: dict[str, Any])
     if "focal_point" in values:
         focal = values["focal_point"]
         if focal is not None:
-            focal_id = getattr(focal, "pk", focal)
-            member = Membership.objects.filter(
-                user_id=focal_id, office_id=crisis.office_id, user__is_active=True, user__role="office"
-            ).exists()
-            if not member:
+            focal = lookups.members.get(getattr(focal, "pk", focal))
+            if focal is None:
                 errors["focal_point"] = [_("The focal point must be a member of the office that owns the crisis.")]
-            else:
-                focal = get_user_model().objects.get(pk=focal_id)
         clean["focal_point"] = focal
     if "partners" in values:
         partners = list(values["partners"] or [])
-        codes = [getattr(p, "code", p) for p in partners]
-        found = list(Partner.objects.filter(code__in=codes, is_active=True))
-        if len(found) != len(set(codes)):
-            missing = sorted(set(codes) - {p.code for p in found})
+        codes = {getattr(p, "code", p) for p in partners}
+        found = [lookups.partners[code] for code in sorted(codes) if code in lookups.partners]
+        if len(found) != len(codes):
+            missing = sorted(codes - set(lookups.partners))
             errors["partners"] = [
                 _("Unknown or inactive partner organisations: %(codes)s") % {"codes": ", ".join(missing)}
             ]
@@ -269,6 +292,7 @@ def sector_plan_update(
                 {"sector": [_("No such sector: %(numbers)s") % {"numbers": ", ".join(map(str, unknown))}]}
             )
         targets = current if replace else {n: current[n] for n in by_number}
+        lookups = _Lookups(crisis)
         changed = []
         for number, entry in targets.items():
             values = by_number.get(number, {})
@@ -283,7 +307,7 @@ def sector_plan_update(
                 }
             before = _entry_state(entry)
             try:
-                clean = _validated_entry_values(crisis, number, values)
+                clean = _validated_entry_values(lookups, values)
                 for field in ("active_override", "priority_override", "override_reason", "focal_point"):
                     if field in clean:
                         setattr(entry, field, clean[field])
