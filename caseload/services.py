@@ -367,6 +367,8 @@ def referral_transition(
         now = timezone.now()
         previous = referral.status
         if outcome:
+            if side != RECIPIENT:
+                raise PermissionDenied(_("Only the recipient may record the outcome of a referral."))
             _apply_outcome(referral, outcome)
         if to == ReferralStatus.SENT:
             _check_consent(actor=actor, referral=referral, override_reason=override_reason, request=request)

@@ -257,3 +257,13 @@ def test_transition_through_the_browser_shows_a_message(users, client_for, case,
     response = client.post(url, {"to": "cancelled"}, follow=True)
     assert "Only the owning office" in response.content.decode()
     assert Referral.objects.get(pk=referral.pk).status == S.ACKNOWLEDGED
+
+
+def test_the_office_cannot_write_the_recipients_outcome(users, case, egypt):
+    draft = _referral(case, egypt, S.DRAFT)
+    with pytest.raises(PermissionDenied):
+        services.referral_transition(
+            actor=users["staff_lby"], referral_id=draft.pk, to=S.SENT, outcome={"document_number": "FAKE"}
+        )
+    draft.refresh_from_db()
+    assert draft.status == S.DRAFT and draft.document_number == ""
