@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -128,6 +131,30 @@ def migrant_create(request: HttpRequest) -> HttpResponse:
                 return redirect("caseload:migrant_detail", pk=migrant.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "caseload/migrant_form.html", {"form": form, "duplicates": duplicates}, status=status)
+
+
+def duplicate_check(request: HttpRequest) -> HttpResponse:
+    """htmx partial of the registration form: possible duplicates of what has been typed so far."""
+    if not request.user.is_office_staff:
+        raise PermissionDenied
+    params = request.GET
+    duplicates: list[Migrant] = []
+    date_of_birth = None
+    with contextlib.suppress(ValueError):
+        date_of_birth = date.fromisoformat(params.get("date_of_birth", ""))
+    names = params.get("given_name", "").strip() and params.get("family_name", "").strip()
+    if (names and params.get("nationality")) or params.get("document_number", "").strip():
+        duplicates = list(
+            possible_duplicates(
+                request.user,
+                given_name=params.get("given_name", ""),
+                family_name=params.get("family_name", ""),
+                date_of_birth=date_of_birth,
+                nationality=params.get("nationality", ""),
+                document_number=params.get("document_number", ""),
+            )
+        )
+    return render(request, "caseload/partials/duplicates.html", {"duplicates": duplicates})
 
 
 def _visible_migrant(request: HttpRequest, pk: int) -> Migrant:

@@ -236,3 +236,20 @@ def test_staff_edit_the_case_and_withdraw_consent(users, client_for, demo, libya
     assert client.post(withdraw).status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
+
+
+def test_duplicate_check_as_you_type(users, client_for, demo, libya):
+    existing = MigrantFactory(
+        office=demo["offices"]["lby"], crisis=libya, given_name="Karim", family_name="Mansour", nationality="EGY"
+    )
+    url = reverse("caseload:duplicate_check")
+    params = {"given_name": "karim", "family_name": "MANSOUR", "nationality": "EGY", "date_of_birth": "1990-05-17"}
+    html = client_for(users["staff_lby"]).get(url, params).content.decode()
+    assert existing.reference in html
+    assert (
+        existing.reference
+        not in client_for(users["staff_lby"]).get(url, {**params, "date_of_birth": "1991-01-01"}).content.decode()
+    )
+    # Never a case of another office, and not for liaisons.
+    assert existing.reference not in client_for(users["staff_tun"]).get(url, params).content.decode()
+    assert client_for(users["gov_egy"]).get(url, params).status_code == 403
