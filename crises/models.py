@@ -60,7 +60,7 @@ class Crisis(models.Model):
         verbose_name=_("current level declaration"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     # The review of the current declaration (the SOP's validity); the reminder task keeps the last

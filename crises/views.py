@@ -22,8 +22,8 @@ from .forms import (
     ProposalForm,
     apply_service_errors,
 )
-from .models import AffectedGroup, Crisis, LevelPolicy, LevelProposal
-from .selectors import crisis_detail_queryset, level_policies, proposals_awaiting
+from .models import AffectedGroup, Crisis, LevelPolicy
+from .selectors import crisis_detail_queryset, level_policies, level_proposals_visible_to, proposals_awaiting
 from .selectors import crisis_list as select_crises
 
 PAGE_SIZE = 25
@@ -76,7 +76,6 @@ def crisis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": [
                 (labels[group], latest_figures[group]) for group in AffectedGroup.values if group in latest_figures
             ],
-            "all_figures": sorted(crisis.affected_figures.all(), key=lambda f: (f.group, f.as_of), reverse=True),
             "phase_changes": crisis.phase_changes.all(),
             "coordination": coordination_list(crisis),
             "can_edit": can_edit,
@@ -165,9 +164,7 @@ def crisis_figure(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_object_or_404(
-        LevelProposal.objects.filter(crisis__in=crisis_detail_queryset(request.user)).select_related("crisis"), pk=pk
-    )
+    proposal = get_object_or_404(level_proposals_visible_to(request.user).select_related("crisis"), pk=pk)
     form = DecisionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
