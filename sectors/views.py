@@ -17,6 +17,8 @@ from . import annex_i, selectors, services
 from .forms import MatrixCellForm, PlanEntryForm, apply_service_errors
 from .models import MatrixCell, Priority
 
+PLAN_LIST_SIZE = 50
+
 
 def _require_reader(request: HttpRequest) -> None:
     # Liaisons work only on the referrals addressed to them: the matrix does not exist for them.
@@ -63,10 +65,16 @@ def matrix(request: HttpRequest) -> HttpResponse:
             for phase, label in Phase.choices
         ]
         scenarios.append(scenario)
+    crises = (
+        selectors.plan_crises_visible_to(request.user)
+        .filter(status="active")
+        .select_related("office", "sector_plan")
+        .order_by("-start_date", "-id")[:PLAN_LIST_SIZE]
+    )
     return render(
         request,
         "sectors/matrix.html",
-        {"scenarios": scenarios, "sectors": selectors.sectors_with_links(), "priorities": Priority},
+        {"scenarios": scenarios, "sectors": selectors.sectors_with_links(), "crises": crises},
     )
 
 

@@ -33,6 +33,16 @@ def test_matrix_index_and_each_scenario_page(users, client_for):
     assert client.get("/sectors/scenarios/volcano/").status_code == 404
 
 
+def test_matrix_index_lists_the_plans_of_the_crises_the_user_may_see(users, client_for):
+    lby = _lby_crisis(users, name="Libya test crisis")
+    hti = registered_crisis(office=users["staff_hti"].memberships.get().office, name="Haiti test crisis")
+    html = client_for(users["staff_lby"]).get(reverse("sectors:matrix")).content.decode()
+    assert reverse("sectors:plan", kwargs={"crisis_id": lby.pk}) in html
+    assert reverse("sectors:plan", kwargs={"crisis_id": hti.pk}) not in html and "Haiti test crisis" not in html
+    html = client_for(users["hq"]).get(reverse("sectors:matrix")).content.decode()
+    assert "Libya test crisis" in html and "Haiti test crisis" in html
+
+
 def test_pages_follow_the_active_language(users, client_for):
     client = client_for(users["staff_tun"])
     page = client.get(reverse("sectors:scenario", kwargs={"crisis_type": "health"}), HTTP_ACCEPT_LANGUAGE="es")
