@@ -140,3 +140,38 @@ def test_concurrent_registrations_get_distinct_codes(demo, users, offices):
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(codes) == ["LBY-2030-001", "LBY-2030-002", "LBY-2030-003"]
+
+
+def test_admin_pages_for_hq(users, client_for, crisis, propose):
+    from crises.models import LevelPolicy, LevelPolicyRevision
+
+    propose(crisis, users["staff_lby"], 2)
+    client = client_for(users["hq"])
+    for url in (
+        "/admin/crises/crisis/",
+        f"/admin/crises/crisis/{crisis.pk}/change/",
+        "/admin/crises/levelproposal/",
+        "/admin/crises/levelpolicy/",
+    ):
+        assert client.get(url).status_code == 200, url
+    policy = LevelPolicy.objects.current()[1]
+    before = LevelPolicyRevision.objects.filter(policy=policy).count()
+    response = client.post(
+        f"/admin/crises/levelpolicy/{policy.pk}/change/",
+        {
+            "approver": "chief_of_mission",
+            "validity_months": 3,
+            "extension_months": 3,
+            "max_extensions": 1,
+            "sitrep_cadence_days": 30,
+            "notify": '["office"]',
+            "revisions-TOTAL_FORMS": 0,
+            "revisions-INITIAL_FORMS": 0,
+            "revisions-MIN_NUM_FORMS": 0,
+            "revisions-MAX_NUM_FORMS": 1000,
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    policy.refresh_from_db()
+    assert policy.validity_months == 3 and policy.notify == ["office"]
+    assert LevelPolicyRevision.objects.filter(policy=policy).count() == before + 1
