@@ -87,30 +87,35 @@ def _coordination_list(crisis) -> list:
 
 
 def _referral_recipient(event: DomainEvent) -> tuple[str, int] | None:
-    """The government or partner a referral is addressed to: from the referral itself when the
-    caseload model has the recipient fields, else from the event payload (the event contract)."""
+    """The government or partner a referral is addressed to, if that recipient may see it.
+
+    The recipient's view is decided by the one referral selector (caseload), asked for a liaison
+    of that organisation: a draft is nobody's business outside the office, and a sensitive
+    referral (trafficking) never reaches a government its consent does not name (DESIGN
+    "Sensitive records"). Until the caseload models exist, the event payload names the recipient.
+    """
     try:
-        from caseload import models as caseload_models
-    except ImportError:  # pragma: no cover - caseload is an installed app
-        caseload_models = None
-    referral_model = getattr(caseload_models, "Referral", None)
-    if referral_model is not None and hasattr(referral_model, "recipient_government"):
-        row = (
-            referral_model.objects.filter(pk=event.subject_id)
-            .values("recipient_government_id", "recipient_partner_id")
-            .first()
-        )
-        if row:
-            if row["recipient_government_id"]:
-                return GOVERNMENT, row["recipient_government_id"]
-            if row["recipient_partner_id"]:
-                return PARTNER, row["recipient_partner_id"]
-            return None
-    recipient_type = event.payload.get("recipient_type")
-    recipient_id = event.payload.get("recipient_id")
-    if recipient_type in (GOVERNMENT, PARTNER) and recipient_id:
-        return recipient_type, int(recipient_id)
-    return None
+        from caseload.models import Referral
+        from caseload.selectors import referrals_visible_to
+    except ImportError:
+        recipient_type = event.payload.get("recipient_type")
+        recipient_id = event.payload.get("recipient_id")
+        if recipient_type in (GOVERNMENT, PARTNER) and recipient_id:
+            return recipient_type, int(recipient_id)
+        return None
+    row = Referral.objects.filter(pk=event.subject_id).values("recipient_government_id", "recipient_partner_id").first()
+    if row is None:
+        return None
+    user_model = get_user_model()
+    if row["recipient_government_id"]:
+        recipient = (GOVERNMENT, row["recipient_government_id"])
+        probe = user_model(role=GOVERNMENT, government_id=recipient[1], is_active=True)
+    else:
+        recipient = (PARTNER, row["recipient_partner_id"])
+        probe = user_model(role=PARTNER, partner_id=recipient[1], is_active=True)
+    if not referrals_visible_to(probe).filter(pk=event.subject_id).exists():
+        return None
+    return recipient
 
 
 def _event_level(event: DomainEvent, crisis) -> int | None:
@@ -309,21 +314,24 @@ def _reason_for(audience: Audience, owner) -> str:
 
 def queue_deliveries(ids: list[int], *, countdown: float | None = None) -> int:
     """Hand the ids to the broker; stop at the first broker failure (the relay sends the rest)."""
+    from mcof_site.celery import app
+
     from .tasks import deliver_notification
 
     queued = 0
-    for pk in ids:
-        try:
-            deliver_notification.apply_async(
-                (pk,),
-                countdown=countdown,
-                retry=True,
-                retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
-            )
-        except Exception as exc:  # noqa: BLE001 - any broker failure: the relay re-sends from the outbox
-            logger.warning("could not queue %d notification(s) (%s); the relay will send them", len(ids) - queued, exc)
-            break
-        queued += 1
+    try:
+        with app.producer_or_acquire() as producer:
+            for pk in ids:
+                deliver_notification.apply_async(
+                    (pk,),
+                    countdown=countdown,
+                    producer=producer,
+                    retry=True,
+                    retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+                )
+                queued += 1
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the relay re-sends from the outbox
+        logger.warning("could not queue %d notification(s) (%s); the relay will send them", len(ids) - queued, exc)
     return queued
 
 

@@ -7,16 +7,6 @@ from django.db import transaction
 from core.events import record_event
 
 
-class ReferralRef:
-    """The subject of a referral event when the test has no referral row to point at."""
-
-    class _meta:  # noqa: N801 - mirrors a model's _meta for record_event
-        model_name = "referral"
-
-    def __init__(self, pk: int) -> None:
-        self.pk = pk
-
-
 def crisis_registered(crisis, actor=None):
     with transaction.atomic():
         return record_event(
@@ -45,18 +35,29 @@ def level_approved(crisis, level: int, previous_level: int | None = None, subjec
         )
 
 
-def referral_sent(crisis, *, referral_id: int, government=None, partner=None, kind="consular", priority="urgent"):
-    recipient = government or partner
+def referral_sent(crisis, *, government=None, partner=None, migrant=None, kind="consular", priority="urgent", **kw):
+    """A referral addressed to the government or partner, sent, with its event as the caseload
+    service records it."""
+    from caseload.tests.factories import MigrantFactory, ReferralFactory
+
     with transaction.atomic():
+        referral = ReferralFactory(
+            migrant=migrant or MigrantFactory(crisis=crisis, office=crisis.office),
+            kind=kind,
+            priority=priority,
+            recipient_government=government,
+            recipient_partner=partner,
+            **kw,
+        )
         return record_event(
             "referral.sent",
-            subject=ReferralRef(referral_id),
-            crisis_id=crisis.pk,
-            office_id=crisis.office_id,
+            subject=referral,
+            crisis_id=referral.crisis_id,
+            office_id=referral.office_id,
             payload={
                 "kind": kind,
                 "priority": priority,
-                "recipient_type": "government" if government else "partner",
-                "recipient_id": recipient.pk,
+                "recipient_type": referral.recipient_type,
+                "recipient_id": referral.recipient_id,
             },
         )

@@ -1,4 +1,5 @@
 import base64
+import datetime
 import hashlib
 import hmac
 
@@ -35,21 +36,23 @@ def test_referral_event_reaches_only_its_recipient(crisis):
     # Bangladesh subscribes to every referral event: it still sees only referrals addressed to it.
     SubscriptionFactory(government=bangladesh, partner=None, event_type="referral.")
 
-    event = events.referral_sent(crisis, referral_id=41, government=egypt)
+    event = events.referral_sent(crisis, government=egypt)
 
     rows = Notification.objects.filter(event=event)
     assert {(n.channel, n.government_id) for n in rows} == {("webhook", egypt.pk), ("email", egypt.pk)}
     webhook = rows.get(channel="webhook")
     assert webhook.endpoint == egypt_hook
-    assert webhook.referral_id == 41 and webhook.crisis == crisis and webhook.office_id == crisis.office_id
+    assert (
+        webhook.referral_id == event.subject_id and webhook.crisis == crisis and webhook.office_id == crisis.office_id
+    )
     assert webhook.payload == {
         "type": "referral.sent",
         "timestamp": webhook.payload["timestamp"],
         "data": {
             "object": "referral",
-            "id": 41,
+            "id": event.subject_id,
             "crisis": "LBY-2011-001",
-            "api_url": "http://127.0.0.1:8000/api/v1/referrals/41/",
+            "api_url": f"http://127.0.0.1:8000/api/v1/referrals/{event.subject_id}/",
         },
     }
 
@@ -83,15 +86,15 @@ def test_paused_endpoints_and_inactive_organisations_are_not_told(crisis):
     inactive = PartnerFactory(is_active=False)
     ContactFactory(government=None, partner=inactive)
 
-    assert Notification.objects.filter(event=events.referral_sent(crisis, referral_id=1, government=egypt)).count() == 0
-    assert Notification.objects.filter(event=events.referral_sent(crisis, referral_id=2, partner=inactive)).count() == 0
+    assert Notification.objects.filter(event=events.referral_sent(crisis, government=egypt)).count() == 0
+    assert Notification.objects.filter(event=events.referral_sent(crisis, partner=inactive)).count() == 0
 
 
 def test_a_rolled_back_change_leaves_no_notification(crisis):
     egypt = GovernmentFactory(country="EGY")
     WebhookEndpointFactory(government=egypt)
     with pytest.raises(RuntimeError), transaction.atomic():
-        events.referral_sent(crisis, referral_id=7, government=egypt)
+        events.referral_sent(crisis, government=egypt)
         assert Notification.objects.count() == 1
         raise RuntimeError("the change fails after its event was recorded")
     assert Notification.objects.count() == 0
@@ -102,7 +105,7 @@ def test_webhook_is_signed_per_standard_webhooks_and_both_secrets_sign_during_ro
     egypt = GovernmentFactory(country="EGY")
     endpoint = WebhookEndpointFactory(government=egypt)
     old_secret = endpoint.secret
-    event = events.referral_sent(crisis, referral_id=5, government=egypt)
+    event = events.referral_sent(crisis, government=egypt)
     notification = Notification.objects.get(event=event)
 
     headers, body = webhook_request(notification)
@@ -130,7 +133,7 @@ def test_delivery_in_process_claims_once_and_logs_the_attempt(crisis):
     egypt = GovernmentFactory(country="EGY")
     with Receiver() as receiver:
         WebhookEndpointFactory(government=egypt, url=receiver.url)
-        notification = Notification.objects.get(event=events.referral_sent(crisis, referral_id=9, government=egypt))
+        notification = Notification.objects.get(event=events.referral_sent(crisis, government=egypt))
         assert notification_deliver(notification.pk) == "delivered"
         assert notification_deliver(notification.pk) == "skipped"  # a repeated message does nothing
     assert receiver.count() == 1
@@ -146,9 +149,7 @@ def test_410_disables_the_endpoint_and_tells_its_owner_and_hq(crisis):
     hq_user(email="hq@hq.example")
     with Receiver(respond=lambda n: 410) as receiver:
         endpoint = WebhookEndpointFactory(government=egypt, url=receiver.url)
-        notification = Notification.objects.get(
-            event=events.referral_sent(crisis, referral_id=9, government=egypt), channel="webhook"
-        )
+        notification = Notification.objects.get(event=events.referral_sent(crisis, government=egypt), channel="webhook")
         assert notification_deliver(notification.pk) == "gone"
     endpoint.refresh_from_db()
     assert endpoint.status == WebhookEndpoint.Status.DISABLED
@@ -166,7 +167,7 @@ def test_the_last_failure_pauses_the_endpoint(crisis, settings):
     egypt = GovernmentFactory(country="EGY")
     with Receiver(respond=lambda n: 503) as receiver:
         endpoint = WebhookEndpointFactory(government=egypt, url=receiver.url)
-        notification = Notification.objects.get(event=events.referral_sent(crisis, referral_id=3, government=egypt))
+        notification = Notification.objects.get(event=events.referral_sent(crisis, government=egypt))
         assert [notification_deliver(notification.pk) for _ in range(3)] == ["retry", "retry", "failed"]
     endpoint.refresh_from_db()
     notification.refresh_from_db()
@@ -179,11 +180,11 @@ def test_the_last_failure_pauses_the_endpoint(crisis, settings):
 def test_email_is_in_the_contacts_language_without_personal_data(crisis):
     egypt = GovernmentFactory(country="EGY")
     ContactFactory(government=egypt, email="consulat@egy.example", language="fr")
-    notification = Notification.objects.get(event=events.referral_sent(crisis, referral_id=12, government=egypt))
+    notification = Notification.objects.get(event=events.referral_sent(crisis, government=egypt))
     assert notification_deliver(notification.pk) == "delivered"
     [message] = mail.outbox
     assert message.to == ["consulat@egy.example"]
-    assert "12" in message.subject
+    assert str(notification.referral_id) in message.subject
     assert "http://127.0.0.1:8000/" in message.body
     assert "LBY-2011-001" in message.body
 
@@ -192,9 +193,9 @@ def test_relay_frees_a_dead_workers_claim_and_resends_lost_messages(crisis, sett
     settings.NOTIFICATIONS_RELAY_GRACE_SECONDS = 0
     egypt = GovernmentFactory(country="EGY")
     WebhookEndpointFactory(government=egypt)
-    dead = Notification.objects.get(event=events.referral_sent(crisis, referral_id=1, government=egypt))
-    lost = Notification.objects.get(event=events.referral_sent(crisis, referral_id=2, government=egypt))
-    done = Notification.objects.get(event=events.referral_sent(crisis, referral_id=3, government=egypt))
+    dead = Notification.objects.get(event=events.referral_sent(crisis, government=egypt))
+    lost = Notification.objects.get(event=events.referral_sent(crisis, government=egypt))
+    done = Notification.objects.get(event=events.referral_sent(crisis, government=egypt))
     Notification.objects.filter(pk=dead.pk).update(status="sending", claim_token="x", claimed_until="2000-01-01T00:00Z")
     Notification.objects.filter(pk=done.pk).update(status="delivered")
 
@@ -207,3 +208,54 @@ def test_relay_frees_a_dead_workers_claim_and_resends_lost_messages(crisis, sett
     assert lost.queued_at > lost_before
     settings.NOTIFICATIONS_RELAY_GRACE_SECONDS = 60
     assert notifications_relay() == 0  # just queued: not lost yet
+
+
+def test_a_sensitive_referral_never_reaches_a_government_its_consent_does_not_name(crisis):
+    from caseload.tests.factories import ConsentFactory, MigrantFactory
+
+    egypt = GovernmentFactory(country="EGY")
+    WebhookEndpointFactory(government=egypt)
+    migrant = MigrantFactory(crisis=crisis, office=crisis.office, vulnerabilities=["trafficking_victim"])
+    event = events.referral_sent(crisis, government=egypt, migrant=migrant, kind="counter_trafficking")
+    assert not Notification.objects.filter(event=event).exists()
+
+    ConsentFactory(migrant=migrant, government=egypt)
+    event = events.referral_sent(crisis, government=egypt, migrant=migrant, kind="counter_trafficking")
+    assert Notification.objects.filter(event=event, government=egypt).count() == 1
+
+
+def test_through_the_services_registering_a_crisis_and_sending_a_referral(demo, users):
+    from caseload import services as caseload_services
+    from caseload.tests.factories import ConsentFactory, MigrantFactory
+    from crises.services import crisis_register
+
+    libya_government = GovernmentFactory(country="LBY", name="Government of Libya")
+    ContactFactory(government=libya_government, email="crisis-cell@lby.example")
+    egypt = demo["governments"]["EGY"]
+    egypt_hook = WebhookEndpointFactory(government=egypt)
+
+    crisis = crisis_register(
+        actor=users["staff_lby"],
+        office=demo["offices"]["lby"],
+        name="Libya 2011",
+        crisis_type="man_made",
+        movement="cross_border",
+        country="LBY",
+        start_date=datetime.date(2011, 2, 15),
+    )
+    registered = Notification.objects.get(event_type="crisis.registered")
+    assert registered.government == libya_government  # the State in crisis (Annex I para 7)
+    assert registered.reason == "coordination:state_in_crisis"
+    assert registered.payload["data"]["code"] == crisis.code
+
+    migrant = MigrantFactory(office=demo["offices"]["lby"], crisis=crisis, nationality="EGY")
+    ConsentFactory(migrant=migrant, government=egypt)
+    referral = caseload_services.referral_create(
+        actor=users["staff_lby"], migrant=migrant, kind="consular", recipient_government=egypt, priority="urgent"
+    )
+    assert not Notification.objects.filter(referral_id=referral.pk).exists()  # a draft tells nobody
+    caseload_services.referral_transition(actor=users["staff_lby"], referral_id=referral.pk, to="sent")
+    sent = Notification.objects.get(referral_id=referral.pk)
+    assert (sent.event_type, sent.endpoint, sent.recipient_type) == ("referral.sent", egypt_hook, "government")
+    caseload_services.referral_transition(actor=users["gov_egy"], referral_id=referral.pk, to="acknowledged")
+    assert Notification.objects.filter(referral_id=referral.pk, event_type="referral.transitioned").count() == 1

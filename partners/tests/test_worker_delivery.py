@@ -14,6 +14,7 @@ from django.db import transaction
 from standardwebhooks.webhooks import Webhook
 
 from accounts.tests.factories import GovernmentFactory
+from caseload.tests.factories import MigrantFactory
 from conftest import _database_url_of_test_db, wait_for
 from crises.tests.factories import CrisisFactory
 from partners.delivery import notifications_relay
@@ -48,11 +49,12 @@ def delivered(count: int) -> bool:
     return Notification.objects.filter(status="delivered").count() >= count
 
 
-def send_referrals(crisis, government, count: int, per_transaction: int = 100, first_id: int = 1) -> None:
-    for start in range(first_id, first_id + count, per_transaction):
+def send_referrals(crisis, government, count: int, per_transaction: int = 100) -> None:
+    migrant = MigrantFactory(crisis=crisis, office=crisis.office)
+    for start in range(0, count, per_transaction):
         with transaction.atomic():
-            for referral_id in range(start, min(first_id + count, start + per_transaction)):
-                events.referral_sent(crisis, referral_id=referral_id, government=government)
+            for _ in range(min(per_transaction, count - start)):
+                events.referral_sent(crisis, government=government, migrant=migrant)
 
 
 def assert_each_delivered_with_one_stable_id(receiver: Receiver, count: int) -> int:
@@ -73,7 +75,7 @@ def assert_each_delivered_with_one_stable_id(receiver: Receiver, count: int) -> 
 def test_a_sent_referral_reaches_the_receiver_once_signed(celery_worker_process, crisis, egypt):
     with Receiver() as receiver:
         endpoint = WebhookEndpointFactory(government=egypt, url=receiver.url)
-        event = events.referral_sent(crisis, referral_id=501, government=egypt)
+        event = events.referral_sent(crisis, government=egypt)
         notification = Notification.objects.get(event=event)
         assert wait_for(lambda: delivered(1), timeout=30), celery_worker_process.stderr
     [request] = receiver.requests
@@ -81,9 +83,9 @@ def test_a_sent_referral_reaches_the_receiver_once_signed(celery_worker_process,
     assert payload["type"] == "referral.sent"
     assert payload["data"] == {
         "object": "referral",
-        "id": 501,
+        "id": notification.referral_id,
         "crisis": "LBY-2011-001",
-        "api_url": f"{django_settings.SITE_URL}/api/v1/referrals/501/",
+        "api_url": f"{django_settings.SITE_URL}/api/v1/referrals/{notification.referral_id}/",
     }
     assert request.headers["webhook-id"] == f"msg_{notification.uid.hex}"
     assert DeliveryAttempt.objects.filter(notification=notification).count() == 1
@@ -92,7 +94,7 @@ def test_a_sent_referral_reaches_the_receiver_once_signed(celery_worker_process,
 def test_a_receiver_failing_three_times_gets_it_on_the_fourth_attempt(celery_worker_process, crisis, egypt):
     with Receiver(respond=lambda n: 500 if n < 3 else 200) as receiver:
         WebhookEndpointFactory(government=egypt, url=receiver.url)
-        notification = Notification.objects.get(event=events.referral_sent(crisis, referral_id=7, government=egypt))
+        notification = Notification.objects.get(event=events.referral_sent(crisis, government=egypt))
         assert wait_for(lambda: delivered(1), timeout=60)
     assert [r.status for r in receiver.requests] == [500, 500, 500, 200]
     assert len({r.headers["webhook-id"] for r in receiver.requests}) == 1
@@ -169,7 +171,7 @@ def test_redis_stopped_and_started_during_a_run_loses_nothing(transactional_db, 
             send_referrals(crisis, egypt, 300)
             assert wait_for(lambda: receiver.count() >= 30, timeout=60)
             server.stop()  # whatever was queued is gone with it
-            send_referrals(crisis, egypt, 100, first_id=301)  # committed while the broker is down
+            send_referrals(crisis, egypt, 100)  # committed while the broker is down
             time.sleep(1)
             server.start()
             assert wait_for(_relay_when_queue_drained(server.url), timeout=180, interval=1)

@@ -18,7 +18,13 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def start_worker(
-    *, database_url: str, broker_url: str, overrides: dict | None = None, name: str = "w1", pool: str = "solo"
+    *,
+    database_url: str,
+    broker_url: str,
+    overrides: dict | None = None,
+    name: str = "w1",
+    pool: str = "solo",
+    concurrency: int = 1,
 ) -> subprocess.Popen:
     """A ``celery worker`` subprocess; its output goes to a temporary file (a full pipe would stall it)."""
     env = {
@@ -38,7 +44,7 @@ def start_worker(
             "mcof_site",
             "worker",
             f"--pool={pool}",
-            "--concurrency=1",
+            f"--concurrency={concurrency}",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
@@ -56,7 +62,7 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
     if process.poll() is None:
         process.send_signal(sig)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
