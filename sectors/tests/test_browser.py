@@ -8,7 +8,8 @@ from sectors.models import Sector
 
 from .factories import registered_crisis
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush at the end must not take the reference data of the migrations with it.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_office_staff_open_the_plan_and_see_the_critical_sectors_of_the_current_phase(
