@@ -78,7 +78,7 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
     filterset = MigrantFilter(
         request.GET or None, queryset=migrants_visible_to(user).select_related("crisis", "office"), request=request
     )
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    queryset = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     rows, next_after = keyset_page(queryset, request)
     log_reads(user=user, objects=rows, request=request)
     return render(
@@ -288,7 +288,7 @@ def _referral_list(request: HttpRequest, template: str) -> HttpResponse:
     filterset = ReferralFilter(request.GET or None, queryset=queryset)
     for name in ("migrant", "recipient_government", "recipient_partner", "crisis"):
         filterset.form.fields.pop(name, None)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
     rows, next_after = keyset_page(qs, request)
     log_reads(user=user, objects=rows, request=request)
     return render(

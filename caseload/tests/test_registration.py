@@ -253,3 +253,11 @@ def test_duplicate_check_as_you_type(users, client_for, demo, libya):
     # Never a case of another office, and not for liaisons.
     assert existing.reference not in client_for(users["staff_tun"]).get(url, params).content.decode()
     assert client_for(users["gov_egy"]).get(url, params).status_code == 403
+
+
+def test_an_invalid_filter_shows_its_error_and_no_rows(users, client_for, demo, libya):
+    migrant = MigrantFactory(office=demo["offices"]["lby"], crisis=libya)
+    response = client_for(users["staff_lby"]).get(reverse("caseload:migrant_list"), {"nationality": "XXX"})
+    assert response.status_code == 200
+    assert migrant.reference not in response.content.decode()
+    assert "field-error" in response.content.decode()
