@@ -128,10 +128,7 @@ def app_link(notification: Notification) -> str:
     family = notification.event_type.split(".", 1)[0]
     pk = notification.subject_id
     if family == "referral":
-        if notification.recipient_type == Notification.RecipientType.HQ:
-            path = _first_url(("caseload:referral_detail", (pk,)), ("caseload:referral_list", ()))
-        else:
-            path = _first_url(("caseload:inbox_detail", (pk,)), ("caseload:inbox", ()))
+        path = _first_url(("caseload:referral_detail", (pk,)), ("caseload:inbox", ()))
     elif family == "webhook":
         path = _first_url(("partners:webhook_detail", (pk,)), ("partners:webhook_list", ()))
     elif notification.crisis_id and notification.recipient_type == Notification.RecipientType.HQ:

@@ -395,7 +395,7 @@ def webhook_endpoint_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         status_changed_at=timezone.now(),
     )
-    endpoint.full_clean()
+    endpoint.full_clean(exclude=["created_by"])
     with transaction.atomic():
         endpoint.save()
         audit_record(actor=actor, action="create", obj=endpoint, request=request, after=_snapshot(endpoint))
@@ -418,7 +418,7 @@ def webhook_endpoint_update(
         endpoint.event_types = _validate_event_types(event_types)
     if description is not None:
         endpoint.description = description
-    endpoint.full_clean()
+    endpoint.full_clean(exclude=["created_by"])
     with transaction.atomic():
         endpoint.save()
         audit_record(
