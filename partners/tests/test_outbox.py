@@ -259,3 +259,13 @@ def test_through_the_services_registering_a_crisis_and_sending_a_referral(demo, 
     assert (sent.event_type, sent.endpoint, sent.recipient_type) == ("referral.sent", egypt_hook, "government")
     caseload_services.referral_transition(actor=users["gov_egy"], referral_id=referral.pk, to="acknowledged")
     assert Notification.objects.filter(referral_id=referral.pk, event_type="referral.transitioned").count() == 1
+
+
+def test_demo_contacts_and_subscriptions_are_idempotent(demo):
+    from partners.demo import seed
+    from partners.models import Contact, Subscription
+
+    first = seed()
+    seed()
+    assert Contact.objects.count() == len(first["contacts"]) >= 4
+    assert Subscription.objects.count() == len(first["subscriptions"]) == 2
