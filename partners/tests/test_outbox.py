@@ -184,8 +184,10 @@ def test_email_is_in_the_contacts_language_without_personal_data(crisis):
     assert notification_deliver(notification.pk) == "delivered"
     [message] = mail.outbox
     assert message.to == ["consulat@egy.example"]
-    assert str(notification.referral_id) in message.subject
-    assert "http://127.0.0.1:8000/" in message.body
+    assert message.subject == f"[MCOF] Nouvelle orientation {notification.referral_id}"
+    assert "Ce message ne contient aucune donnée personnelle" in message.body
+    assert "Ahmed" not in message.body and "Hassan" not in message.body  # the migrant's names stay in the app
+    assert f"http://127.0.0.1:8000/caseload/referrals/{notification.referral_id}/" in message.body
     assert "LBY-2011-001" in message.body
 
 
