@@ -41,7 +41,7 @@ run: setup var/secret_key
 	set -e; \
 	$(PY) manage.py migrate --noinput; \
 	$(PY) manage.py seed_demo; \
-	$(PY) manage.py compilemessages --ignore='.venv/*' -v0; \
+	$(PY) manage.py compilemessages --ignore=.venv -v0; \
 	$(PY) manage.py collectstatic --noinput -v0; \
 	exec scripts/run.sh
 
@@ -49,7 +49,7 @@ test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export REDIS_URL ?= $(TEST_REDIS_URL)
 test: setup-dev
 	scripts/ensure-chromium
-	$(PY) manage.py compilemessages --ignore='.venv/*' -v0
+	DJANGO_SETTINGS_MODULE=mcof_site.settings_test $(PY) manage.py compilemessages --ignore=.venv -v0
 	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
 
 lint: setup-dev
