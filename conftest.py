@@ -37,6 +37,41 @@ def _fresh_cache():
     yield
 
 
+# Reference data that data migrations load; a transactional test (browser, worker) flushes every
+# table when it ends, so it is loaded again before the next test that needs the database.
+REFERENCE_DATA = [
+    ("sectors.migrations.0002_reference_data", "load"),
+    ("sectors.migrations.0003_annex_i_matrix", "load"),
+    ("crises.migrations.0003_level_policies_and_countries", "seed_policies"),
+]
+
+
+def _reference_data_present() -> bool:
+    from crises.models import LevelPolicy
+    from sectors.models import MatrixCell, Sector
+
+    return Sector.objects.count() == 15 and MatrixCell.objects.count() == 225 and LevelPolicy.objects.count() == 3
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif not request.node.get_closest_marker("django_db"):
+        return
+    if _reference_data_present():
+        return
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def demo(db) -> dict:
     """The demo offices, governments, partners and accounts (accounts/demo.py)."""
