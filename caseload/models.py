@@ -11,7 +11,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,6 +145,34 @@ class Migrant(models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The normalised full name, kept by the database; on PostgreSQL a GIN trigram index on it
+    # (migration 0002) serves the similarity search of duplicate candidates.
+    full_name_norm = models.GeneratedField(
+        expression=Concat("given_name_norm", Value(" "), "family_name_norm"),
+        output_field=models.CharField(max_length=201),
+        db_persist=True,
+    )
+    # The import that created the record: an import is undone as a whole through this link.
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="imported_migrants",
+    )
+    # A duplicate merged into another record: kept with its own trail, hidden from lists.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("migrant")
@@ -476,3 +505,158 @@ class CaseShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.migrant_id} -> {self.to_office_id} ({self.status})"
+
+
+class ImportBatch(models.Model):
+    """One upload of a registration list or manifest (CSV or XLSX) by an office for one of its crises.
+
+    It moves through column mapping, validation of every row (a task), a preview, and saving (a
+    task); saved migrants keep a link to it so that the import can be undone as a whole.
+    """
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", _("Columns to map")
+        VALIDATING = "validating", _("Checking the rows")
+        VALIDATED = "validated", _("Checked")
+        COMMITTING = "committing", _("Saving")
+        COMMITTED = "committed", _("Saved")
+        FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="import_batches"
+    )
+    crisis = models.ForeignKey(
+        "crises.Crisis", verbose_name=_("crisis"), on_delete=models.PROTECT, related_name="import_batches"
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    language = models.CharField(_("language of the messages"), max_length=8, default="en")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.MAPPING)
+    headers = models.JSONField(_("column headers"), default=list, blank=True)
+    # Column position (as a string) -> migrant field name.
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    # {"save_valid_rows": bool}: by default nothing is saved when a row is bad.
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    created_rows = models.PositiveIntegerField(_("migrants created"), default=0)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    validated_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_rows__isnull=True) | Q(processed_rows__lte=models.F("total_rows")),
+                name="import_progress_within_total",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "-id"], name="import_office_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.COMMITTING)
+
+    @property
+    def save_valid_rows(self) -> bool:
+        return bool((self.options or {}).get("save_valid_rows"))
+
+
+class ImportRowError(models.Model):
+    """The errors of one rejected row: field -> messages, and the row's cells for the rejected-rows file."""
+
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("import"), on_delete=models.CASCADE, related_name="row_errors"
+    )
+    row = models.PositiveIntegerField(_("row"))  # the line in the file, the header being line 1
+    errors = models.JSONField(_("errors"), default=dict)
+    values = models.JSONField(_("values"), default=list)
+
+    class Meta:
+        verbose_name = _("row error")
+        verbose_name_plural = _("row errors")
+        ordering = ["batch", "row"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row"], name="import_row_error_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row}"
+
+
+class DuplicateCandidate(models.Model):
+    """Two records of one office that may be the same person; staff merge them or mark them distinct.
+
+    A pair is stored once (lower id first); a pair marked distinct is never proposed again.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        MERGED = "merged", _("Merged")
+        DISTINCT = "distinct", _("Different people")
+
+    class Reason(models.TextChoices):
+        NAME = "name", _("Similar name, same date of birth and nationality")
+        DOCUMENT = "document", _("Same travel document number")
+
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("office"), on_delete=models.CASCADE, related_name="duplicate_candidates"
+    )
+    migrant_a = models.ForeignKey(Migrant, verbose_name=_("first record"), on_delete=models.CASCADE, related_name="+")
+    migrant_b = models.ForeignKey(Migrant, verbose_name=_("second record"), on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=8, choices=Reason.choices)
+    score = models.FloatField(_("name similarity"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+    survivor = models.ForeignKey(
+        Migrant, verbose_name=_("kept record"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["migrant_a", "migrant_b"], name="duplicate_pair_unique"),
+            models.CheckConstraint(condition=Q(migrant_a__lt=models.F("migrant_b")), name="duplicate_pair_ordered"),
+        ]
+        indexes = [models.Index(fields=["office", "status", "-id"], name="duplicate_office_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.migrant_a_id} ~ {self.migrant_b_id} ({self.status})"
