@@ -27,3 +27,24 @@ def remind_overdue_referrals() -> int:
         .order_by("due_at")[:BATCH]
     )
     return sum(referral_remind_overdue(referral_id=pk, due_at=due_at) for pk, due_at in due)
+
+
+# --- Imports -------------------------------------------------------------------------------------
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def process_import(batch_id: int) -> str:
+    """Check or save the rows of an import, resuming where the last run stopped; a long import
+    hands over to a fresh task every few seconds so that one worker is never held for long."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from .imports import BUSY, MORE, import_run
+
+    try:
+        outcome = import_run(batch_id=batch_id)
+    except SoftTimeLimitExceeded:
+        outcome = MORE
+    if outcome == MORE:
+        process_import.delay(batch_id)
+    elif outcome == BUSY:
+        # Another run holds the batch; if it died, its lease expires and this run takes over.
+        process_import.apply_async((batch_id,), countdown=30)
+    return outcome

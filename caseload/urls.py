@@ -20,3 +20,18 @@ urlpatterns = [
     path("referrals/<int:pk>/outcome/", views.referral_outcome, name="referral_outcome"),
     path("inbox/", views.inbox, name="inbox"),
 ]
+
+# Imports of migrants
+from . import import_views  # noqa: E402
+
+urlpatterns += [
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/new/", import_views.import_create, name="import_create"),
+    path("imports/template.<str:file_format>", import_views.import_template, name="import_template"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/mapping/", import_views.import_mapping, name="import_mapping"),
+    path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
+    path("imports/<int:pk>/undo/", import_views.import_undo, name="import_undo"),
+    path("imports/<int:pk>/rejected.csv", import_views.import_rejected, name="import_rejected"),
+]
