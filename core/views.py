@@ -56,7 +56,9 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"demo": settings.DEBUG})
+    from reports.views import overview_context  # the dashboard of the user's role
+
+    return render(request, "core/home.html", {"demo": settings.DEBUG, **overview_context(request)})
 
 
 AUDIT_PAGE_SIZE = 100

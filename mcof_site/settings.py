@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "crises",
     "sectors",
     "caseload",
+    "reports",
 ]
 
 MIDDLEWARE = [

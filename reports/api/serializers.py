@@ -1,0 +1,55 @@
+"""Output serializers of the dashboard figures (read only)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class FiltersSerializer(serializers.Serializer):
+    crisis_id = serializers.IntegerField(allow_null=True)
+    country = serializers.CharField()
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+
+
+class RowSerializer(serializers.Serializer):
+    def to_representation(self, instance):
+        label, values = instance
+        return {"label": label, "values": values}
+
+
+class TableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    row_header = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = RowSerializer(many=True)
+    totals = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+
+
+class TotalsSerializer(serializers.Serializer):
+    crises = serializers.IntegerField()
+    migrants = serializers.IntegerField()
+    referrals = serializers.IntegerField()
+    open_referrals = serializers.IntegerField()
+    overdue_referrals = serializers.IntegerField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    filters = FiltersSerializer()
+    totals = TotalsSerializer()
+    tables = TableSerializer(many=True)
+
+
+class StatusCountSerializer(serializers.Serializer):
+    def to_representation(self, instance):
+        status, label, count = instance
+        return {"status": status, "label": label, "count": count}
+
+
+class InboxCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    by_status = StatusCountSerializer(many=True)
+    by_kind = TableSerializer()

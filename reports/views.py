@@ -1,0 +1,65 @@
+"""Browser pages of the reports: the overview dashboard of each role and the export downloads."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import exports
+from .dashboard import dashboard_for, inbox_counts
+from .forms import DashboardFilterForm
+
+
+def overview_context(request: HttpRequest) -> dict:
+    """What the overview page shows the user's role: HQ and office staff the dashboard of what they
+    may see, with its filters; a liaison the counts of its inbox."""
+    user = request.user
+    if user.is_liaison:
+        return {"inbox": inbox_counts(user)}
+    if not (user.is_hq or user.is_office_staff):
+        return {}
+    form = DashboardFilterForm(request.GET or None, user=user)
+    dashboard = dashboard_for(user, form.filters()) if not form.is_bound or form.is_valid() else None
+    return {
+        "dashboard_form": form,
+        "dashboard": dashboard,
+        "charts": {"charts": dashboard.charts()} if dashboard else None,
+    }
+
+
+def export_choices(user) -> list[dict]:
+    """The exports the user's role may download: a liaison only the referrals addressed to it."""
+    labels = {
+        exports.MIGRANTS: _("Caseload (migrants)"),
+        exports.REFERRALS: _("Referrals"),
+        exports.CRISES: _("Crises"),
+    }
+    if user.is_hq or user.is_office_staff:
+        datasets = exports.DATASETS
+    elif user.is_liaison:
+        datasets = (exports.REFERRALS,)
+    else:
+        datasets = ()
+    return [{"dataset": d, "label": labels[d], "formats": exports.FORMATS} for d in datasets]
+
+
+def export_index(request: HttpRequest) -> HttpResponse:
+    choices = export_choices(request.user)
+    if not choices:
+        raise PermissionDenied
+    return render(request, "reports/exports.html", {"choices": choices})
+
+
+@require_GET
+def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
+    """Download the list the user sees, with the list page's filters, as CSV or XLSX."""
+    if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
+        raise Http404
+    try:
+        prepared = exports.export_prepare(user=request.user, dataset=dataset, params=request.GET, request=request)
+    except ValidationError as exc:
+        return render(request, "reports/export_invalid.html", {"errors": exc.message_dict}, status=400)
+    return exports.export_response(request=request, user=request.user, export=prepared, fmt=fmt)
