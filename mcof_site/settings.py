@@ -150,6 +150,8 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------
 _database_url = env_url("DATABASE_URL", ("postgres", "postgresql", "pgsql", "sqlite"))
 if _database_url:
+# Select boxes (a list of every country) built in Python rather than one template per option.
+FORM_RENDERER = "core.renderers.FormRenderer"
     import dj_database_url
 
     try:

@@ -1,0 +1,56 @@
+"""The form renderer: Django's templates, with select boxes built directly in Python.
+
+A select of every country (about 250 options) rendered through Django's option template costs tens
+of milliseconds per page on a filter form; the same HTML built here costs well under one. The output
+is the one of Django's ``select.html`` and ``select_option.html`` templates, character for character.
+"""
+
+from __future__ import annotations
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _attrs(attrs: dict) -> str:
+    # django/forms/widgets/attrs.html: False is left out, True is a bare name, the rest name="value".
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        )
+    return "".join(parts)
+
+
+def render_select(widget: dict) -> str | None:
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            if option.get("template_name") != OPTION_TEMPLATE:
+                return None
+            parts.append(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+class FormRenderer(DjangoTemplates):
+    def render(self, template_name, context, request=None):
+        if template_name == SELECT_TEMPLATE and "widget" in context:
+            html = render_select(context["widget"])
+            if html is not None:
+                return mark_safe(html)  # noqa: S308 - every value above is escaped
+        return super().render(template_name, context, request=request)
