@@ -61,8 +61,11 @@ messages: setup-dev
 	$(PY) scripts/i18n.py update
 	$(PY) scripts/i18n.py check
 
+# The benchmark at a million migrants (bench/RESULTS.md), on its own database.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mcof_bench
+bench: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
 bench: setup-dev
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf var/static var/cache var/broker

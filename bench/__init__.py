@@ -1,0 +1,1 @@
+"""Benchmarks of the case-management system on PostgreSQL at a million migrants (`make bench`)."""

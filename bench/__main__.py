@@ -1,0 +1,39 @@
+"""`python -m bench` (`make bench`): load the benchmark database if needed, measure, write bench/RESULTS.md.
+
+make bench                                   # 1M migrants on postgres://.../mcof_bench
+.venv/bin/python -m bench --fresh            # drop and reload the database first
+.venv/bin/python -m bench --scale 0.02       # a small trial (20,000 migrants)
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+
+from . import generate
+
+
+def main(argv: list[str] | None = None) -> None:
+    t0 = time.monotonic()
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fresh", action="store_true", help="drop the benchmark database and load it again")
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 1M migrants and 300k referrals")
+    parser.add_argument("--requests", type=int, default=200, help="requests per measured page (at least 200)")
+    parser.add_argument("--duration", type=int, default=30, help="seconds of mixed workload (0: skip it)")
+    args = parser.parse_args(argv)
+
+    def log(message: str) -> None:
+        print(f"[{time.monotonic() - t0:6.1f}s] {message}", flush=True)
+
+    generate.ensure_loaded(fresh=args.fresh, scale=args.scale, log=log)
+    generate.setup_django()
+    from . import measure
+
+    command = "make bench" if not (argv or sys.argv[1:]) else "python -m bench " + shlex.join(argv or sys.argv[1:])
+    measure.run(requests=args.requests, duration=args.duration, command=command, t0=t0, log=log)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,562 @@
+"""Measure the requests people make most on the benchmark database and write bench/RESULTS.md.
+
+For each request: p50 and p95 over at least 200 requests through Django's test client (the whole
+middleware, view and template stack, in process), the queries it runs (CaptureQueriesContext), the
+floor (the same SELECT statements run back to back on a raw psycopg connection), and the Django admin
+changelist (or change page) of the same model and filter. Then a mixed workload with wrk against
+gunicorn with two workers on 127.0.0.1, and EXPLAIN (ANALYZE, BUFFERS) of each main query, flagging
+sequential scans of large tables.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+LARGE_TABLE_ROWS = 100_000
+
+TARGET_MS = {"list": 100, "search": 100, "detail": 100, "dashboard": 300}
+FLOOR_RATIO = 3
+MIXED_TARGET_RPS = 200
+
+
+@dataclass
+class Scenario:
+    name: str
+    kind: str  # list, search, detail, dashboard
+    username: str
+    urls: list[str]
+    admin_urls: list[str] = field(default_factory=list)
+    note: str = ""
+    # results
+    p50: float = 0
+    p95: float = 0
+    count: int = 0
+    queries: int = 0
+    floor_p50: float = 0
+    floor_p95: float = 0
+    admin_p95: float | None = None
+    admin_count: int = 0
+    main_sql: str = ""
+    plan: str = ""
+    seq_scans: list[str] = field(default_factory=list)
+    status: int = 0
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    k = (len(ordered) - 1) * pct / 100
+    low = int(k)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
+# --- The scenarios --------------------------------------------------------------------------------------
+def build_scenarios() -> list[Scenario]:
+    from django.apps import apps
+
+    from accounts.models import User
+    from caseload.models import Migrant, Referral
+    from crises.models import Crisis
+
+    staff = User.objects.get(username="staff_lby")
+    gov = User.objects.get(username="gov_egy")
+    office_id = min(staff.office_ids)
+    crisis = Crisis.objects.get(code="LBY-2011-001")
+    nationality, vulnerability = "EGY", "medical_need"
+    documents = list(
+        Migrant.objects.filter(office_id=office_id, is_sensitive=False)
+        .exclude(document_number_norm="")
+        .order_by("-id")
+        .values_list("document_number_norm", flat=True)[:40]
+    )
+    # Cases with referrals, spread over the office's caseload.
+    detail_ids = list(
+        Referral.objects.filter(office_id=office_id, migrant__is_sensitive=False)
+        .order_by("-migrant_id")
+        .values_list("migrant_id", flat=True)[:2000:50]
+    )
+    names = ["hassan", "ibrahim", "mohamed hassan", "rahman", "ahmed", "moussa", "aya mansour", "karim"]
+    filt = f"crisis={crisis.pk}&nationality={nationality}&vulnerability={vulnerability}"
+    admin_filt = (
+        f"crisis__id__exact={crisis.pk}&nationality__exact={nationality}"
+        f"&vulnerabilities__icontains=%22{vulnerability}%22"
+    )
+    scenarios = [
+        Scenario(
+            "Caseload list (page)",
+            "list",
+            "staff_lby",
+            [f"/caseload/?{filt}"],
+            [f"/admin/caseload/migrant/?office__id__exact={office_id}&{admin_filt}"],
+            note="crisis + nationality + vulnerability, page of 50",
+        ),
+        Scenario(
+            "Caseload list (API)",
+            "list",
+            "staff_lby",
+            [f"/api/v1/migrants/?{filt}&page_size=50"],
+            [f"/admin/caseload/migrant/?office__id__exact={office_id}&{admin_filt}"],
+            note="same filter, page of 50",
+        ),
+        Scenario(
+            "Caseload list, unfiltered (HQ)",
+            "list",
+            "hq",
+            ["/caseload/"],
+            ["/admin/caseload/migrant/"],
+            note="all 1M cases",
+        ),
+        Scenario(
+            "Name search",
+            "search",
+            "staff_lby",
+            [f"/caseload/?q={name.replace(' ', '+')}" for name in names],
+            [
+                f"/admin/caseload/migrant/?office__id__exact={office_id}&family_name_norm__startswith={name.split()[-1]}"
+                for name in names
+            ],
+            note="prefix of given or family name",
+        ),
+        Scenario(
+            "Document-number search",
+            "search",
+            "staff_lby",
+            [f"/caseload/?q={doc}" for doc in documents],
+            [f"/admin/caseload/migrant/?document_number_norm={doc}" for doc in documents],
+        ),
+        Scenario(
+            "Migrant page",
+            "detail",
+            "staff_lby",
+            [f"/caseload/migrants/{pk}/" for pk in detail_ids],
+            [f"/admin/caseload/migrant/{pk}/change/" for pk in detail_ids],
+            note="case with its consents, referrals and their events",
+        ),
+        Scenario(
+            "Government liaison inbox",
+            "list",
+            "gov_egy",
+            ["/caseload/inbox/"],
+            [f"/admin/caseload/referral/?recipient_government__id__exact={gov.government_id}"],
+        ),
+        Scenario(
+            "Government liaison inbox (API)",
+            "list",
+            "gov_egy",
+            ["/api/v1/referrals/?page_size=50"],
+            [f"/admin/caseload/referral/?recipient_government__id__exact={gov.government_id}"],
+        ),
+        Scenario("Crisis list", "list", "hq", ["/crises/"], ["/admin/crises/crisis/"]),
+    ]
+    dashboard = dashboard_url() if apps.is_installed("reports") else None
+    if dashboard:
+        scenarios.append(Scenario("HQ dashboard", "dashboard", "hq", [dashboard], []))
+    return scenarios
+
+
+def dashboard_url() -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    for name in ("reports:dashboard", "reports:hq_dashboard", "reports:index"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+# --- Timing -----------------------------------------------------------------------------------------------
+def client_for(username: str):
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    try:  # a session that has passed the second step of the login, where one is asked
+        from accounts.mfa import VERIFIED_SESSION_KEY
+    except ImportError:
+        return client
+    session = client.session
+    session[VERIFIED_SESSION_KEY] = user.pk
+    session.save()
+    return client
+
+
+def time_urls(client, urls: list[str], n: int, budget: float | None = None) -> tuple[list[float], int]:
+    for url in urls[:3]:
+        client.get(url)  # warm up
+    times: list[float] = []
+    status = 0
+    started = time.monotonic()
+    for i in range(n):
+        url = urls[i % len(urls)]
+        t = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        status = response.status_code
+        if status != 200:
+            raise RuntimeError(f"{url} answered {status}")
+        if budget and time.monotonic() - started > budget and len(times) >= 20:
+            break
+    return times, status
+
+
+def capture(client, url: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def raw_floor(dsn: str, statements: list[list[str]], n: int) -> tuple[list[float], dict[str, float]]:
+    """The SELECT statements of each request, run back to back on a raw psycopg connection."""
+    import psycopg
+
+    per_query: dict[str, float] = {}
+    times = []
+    with psycopg.connect(dsn, autocommit=True) as conn, conn.cursor() as cur:
+        for selects in statements:  # warm up
+            for sql in selects:
+                cur.execute(sql)
+                cur.fetchall()
+        for i in range(n):
+            selects = statements[i % len(statements)]
+            t = time.perf_counter()
+            for sql in selects:
+                q = time.perf_counter()
+                cur.execute(sql)
+                cur.fetchall()
+                per_query[sql] = per_query.get(sql, 0) + time.perf_counter() - q
+            times.append((time.perf_counter() - t) * 1000)
+    return times, per_query
+
+
+def is_select(sql: str) -> bool:
+    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+
+
+def large_tables(dsn: str) -> set[str]:
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples >= %s", [LARGE_TABLE_ROWS]
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def explain(dsn: str, sql: str, large: set[str]) -> tuple[str, list[str]]:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        rows = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").fetchall()  # the SQL Django ran
+    plan = "\n".join(r[0] for r in rows)
+    scans = sorted({m for m in re.findall(r"Seq Scan on (\w+)", plan) if m in large})
+    return plan, scans
+
+
+def measure_scenario(scenario: Scenario, dsn: str, n: int, large: set[str], log) -> None:
+    client = client_for(scenario.username)
+    times, scenario.status = time_urls(client, scenario.urls, n)
+    scenario.count = len(times)
+    scenario.p50, scenario.p95 = percentile(times, 50), percentile(times, 95)
+    captured = [capture(client, url) for url in scenario.urls[:20]]
+    scenario.queries = max(len(q) for q in captured)
+    selects = [[sql for sql in queries if is_select(sql)] for queries in captured]
+    floor, per_query = raw_floor(dsn, selects, n)
+    scenario.floor_p50, scenario.floor_p95 = percentile(floor, 50), percentile(floor, 95)
+    scenario.main_sql = max(per_query, key=per_query.get) if per_query else ""
+    if scenario.main_sql:
+        scenario.plan, scenario.seq_scans = explain(dsn, scenario.main_sql, large)
+    if scenario.admin_urls:
+        admin = client_for("hq")
+        admin_times, _ = time_urls(admin, scenario.admin_urls, n, budget=30)
+        scenario.admin_p95 = percentile(admin_times, 95)
+        scenario.admin_count = len(admin_times)
+    log(
+        f"  {scenario.name}: p50 {scenario.p50:.1f} ms, p95 {scenario.p95:.1f} ms, {scenario.queries} queries, "
+        f"floor p95 {scenario.floor_p95:.1f} ms, admin p95 "
+        f"{'-' if scenario.admin_p95 is None else f'{scenario.admin_p95:.1f} ms'}"
+        f"{', seq scan on ' + ', '.join(scenario.seq_scans) if scenario.seq_scans else ''}"
+    )
+
+
+# --- Mixed workload ----------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+LUA = """
+local entries = %(entries)s
+local counter = 0
+request = function()
+  counter = counter + 1
+  local e = entries[(counter %% #entries) + 1]
+  return wrk.format("GET", e[1], { ["Cookie"] = e[2], ["Accept-Language"] = "en" })
+end
+done = function(summary, latency, requests)
+  io.write(string.format("P50_US=%%d\\nP95_US=%%d\\nP99_US=%%d\\n", latency:percentile(50),
+    latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def mixed_workload(scenarios: list[Scenario], env: dict, duration: int, log) -> dict:
+    from django.conf import settings
+
+    if not shutil.which("wrk"):
+        return {"skipped": "wrk is not installed (apt-get install wrk)"}
+    cookies = {}
+    for scenario in scenarios:
+        if scenario.username not in cookies:
+            client = client_for(scenario.username)
+            cookies[scenario.username] = (
+                f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+            )
+    entries = []
+    for scenario in scenarios:
+        weight = 3 if scenario.kind in ("list", "search") else 2 if scenario.kind == "detail" else 1
+        for url in scenario.urls[:10]:
+            entries.extend([(url, cookies[scenario.username])] * weight)
+    lua = "{" + ",".join(f'{{"{url}", "{cookie}"}}' for url, cookie in entries) + "}"
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "mixed.lua"
+        script.write_text(LUA % {"entries": lua})
+        server = subprocess.Popen(
+            [
+                str(BASE_DIR / ".venv/bin/gunicorn"),
+                "mcof_site.wsgi:application",
+                "--workers=2",
+                f"--bind=127.0.0.1:{port}",
+                "--log-level=warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            import httpx
+
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health/", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    return {"skipped": "gunicorn did not start"}
+                time.sleep(0.5)
+            # Warm both workers.
+            subprocess.run(
+                ["wrk", "-t1", "-c2", "-d3s", "-s", str(script), f"http://127.0.0.1:{port}"],
+                capture_output=True,
+                check=True,
+            )
+            load_before = load_average()
+            out = subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    "-c8",
+                    f"-d{duration}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    str(script),
+                    f"http://127.0.0.1:{port}",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result = {
+        "rps": rps,
+        "requests": total,
+        "p50": int(re.search(r"P50_US=(\d+)", out).group(1)) / 1000,
+        "p95": int(re.search(r"P95_US=(\d+)", out).group(1)) / 1000,
+        "p99": int(re.search(r"P99_US=(\d+)", out).group(1)) / 1000,
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+        "duration": duration,
+        "urls": len({u for u, _c in entries}),
+        "load": load_before,
+    }
+    log(f"  mixed: {rps:.0f} req/s, p95 {result['p95']:.1f} ms, {result['errors']} non-2xx")
+    return result
+
+
+# --- Report ------------------------------------------------------------------------------------------------
+def machine() -> dict:
+    import psycopg
+
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    mem_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0]
+        counts = {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            for table in (
+                "caseload_migrant",
+                "caseload_referral",
+                "caseload_referralevent",
+                "caseload_consent",
+                "crises_crisis",
+                "accounts_office",
+                "partners_government",
+                "partners_partner",
+            )
+        }
+    return {
+        "nproc": os.cpu_count(),
+        "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "postgres": version,
+        "python": platform.python_version(),
+        "counts": counts,
+    }
+
+
+def verdict(s: Scenario) -> str:
+    misses = []
+    target = TARGET_MS[s.kind]
+    if s.p95 > target:
+        misses.append(f"p95 > {target} ms")
+    if s.kind != "dashboard" and s.floor_p95 and s.p95 > FLOOR_RATIO * s.floor_p95:
+        misses.append(f"> {FLOOR_RATIO}x floor")
+    if s.admin_p95 is not None and s.p95 >= s.admin_p95:
+        misses.append("not faster than admin")
+    if s.seq_scans:
+        misses.append("seq scan")
+    return "yes" if not misses else "no: " + "; ".join(misses)
+
+
+def write_results(scenarios, mixed, info, *, command, started, elapsed, load_start, load_end, notes) -> None:
+    lines = [
+        "# Benchmark results at a million migrants",
+        "",
+        f"- Command: `{command}`",
+        f"- Date: {started:%Y-%m-%d %H:%M} UTC; whole run {elapsed / 60:.1f} min",
+        f"- Machine: {info['nproc']} CPUs (`nproc`), {info['memory']} memory, PostgreSQL {info['postgres']}, "
+        f"Python {info['python']}",
+        f"- Load average (1/5/15 min) at start {load_start}, at end {load_end}: the machine is shared, "
+        "figures are upper bounds",
+        "- Rows: " + ", ".join(f"{t.split('_', 1)[1]} {c:,}" for t, c in info["counts"].items()),
+        "",
+        "Per request: p50/p95 over the number of requests shown, through Django's test client (middleware, "
+        "view, template or serializer, session save). *Floor*: the same SELECT statements run back to back "
+        "on a raw psycopg connection (p95). *Admin*: the Django admin changelist (change page for the "
+        "migrant page) of the same model and filter, as HQ (p95). Targets: lists, search and detail "
+        f"p95 <= 100 ms and <= {FLOOR_RATIO}x the floor; dashboard p95 <= 300 ms; faster than the admin; "
+        "no sequential scan of a large table.",
+        "",
+        "| Request | User | n | p50 ms | p95 ms | Queries | Floor p95 ms | x floor | Admin p95 ms (n) "
+        "| x admin | Seq scan | Target met |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in scenarios:
+        ratio = f"{s.p95 / s.floor_p95:.1f}" if s.floor_p95 else "-"
+        admin = f"{s.admin_p95:.1f} ({s.admin_count})" if s.admin_p95 is not None else "-"
+        vs_admin = f"{s.p95 / s.admin_p95:.2f}" if s.admin_p95 else "-"
+        lines.append(
+            f"| {s.name} | {s.username} | {s.count} | {s.p50:.1f} | {s.p95:.1f} | {s.queries} | {s.floor_p95:.1f} "
+            f"| {ratio} | {admin} | {vs_admin} | {', '.join(s.seq_scans) or 'none'} | {verdict(s)} |"
+        )
+    lines.append("")
+    if mixed.get("skipped"):
+        lines.append(f"Mixed workload: skipped ({mixed['skipped']}).")
+    else:
+        ok = "yes" if mixed["rps"] >= MIXED_TARGET_RPS else "no"
+        lines += [
+            "| Mixed workload | Requests/s | p50 ms | p95 ms | p99 ms | Requests | Non-2xx | Target met "
+            f"(>= {MIXED_TARGET_RPS} req/s) |",
+            "|---|---|---|---|---|---|---|---|",
+            f"| wrk, 2 threads, 8 connections, {mixed['duration']} s, {mixed['urls']} URLs of the requests above, "
+            f"gunicorn 2 sync workers | {mixed['rps']:.0f} | {mixed['p50']:.1f} | {mixed['p95']:.1f} | "
+            f"{mixed['p99']:.1f} | {mixed['requests']} | {mixed['errors']} | {ok} |",
+            "",
+            f"Load average when the mixed workload started: {mixed['load']} (wrk runs on the same 2 CPUs).",
+        ]
+    lines += ["", *notes, "", "## Query plans of the main query of each request", ""]
+    for s in scenarios:
+        lines += [
+            f"### {s.name}",
+            "",
+            f"Sequential scans of large tables: {', '.join(s.seq_scans) or 'none'}.",
+            "",
+            "```sql",
+            s.main_sql,
+            "```",
+            "",
+            "```",
+            s.plan,
+            "```",
+            "",
+        ]
+    RESULTS.write_text("\n".join(lines))
+
+
+def run(*, requests: int, duration: int, command: str, t0: float, log=print, notes=None) -> list[Scenario]:
+    from django.core.management import call_command
+
+    from .generate import bench_env
+
+    env = bench_env()
+    started = datetime.now(UTC)
+    load_start = load_average()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    dsn = os.environ["DATABASE_URL"]
+    large = large_tables(dsn)
+    scenarios = build_scenarios()
+    notes = list(notes or [])
+    if not any(s.kind == "dashboard" for s in scenarios):
+        notes.append("HQ dashboard: not measured, the reports app has no dashboard page in this tree yet.")
+    log(f"measuring {len(scenarios)} requests, {requests} each")
+    for scenario in scenarios:
+        measure_scenario(scenario, dsn, requests, large, log)
+    mixed = mixed_workload(scenarios, env, duration, log) if duration else {"skipped": "--duration 0"}
+    load_end = load_average()
+    write_results(
+        scenarios,
+        mixed,
+        machine(),
+        command=command,
+        started=started,
+        elapsed=time.monotonic() - t0,
+        load_start=load_start,
+        load_end=load_end,
+        notes=notes,
+    )
+    log(f"wrote {RESULTS}")
+    return scenarios
