@@ -88,8 +88,13 @@ def users(demo) -> dict:
 @pytest.fixture
 def client_for() -> Callable:
     def make(user) -> Client:
+        from accounts.mfa import VERIFIED_SESSION_KEY
+
         client = Client()
         client.force_login(user)
+        session = client.session  # signed in and past the second step
+        session[VERIFIED_SESSION_KEY] = user.pk
+        session.save()
         return client
 
     return make
@@ -130,16 +135,42 @@ def page(browser):
     context.close()
 
 
+def totp_code_for(username: str) -> str:
+    """The current code of the user's authenticator, computed from its key in the database; the
+    device forgets its last accepted step so that two logins within one 30 s window both pass."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.mfa import current_code
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).order_by("pk").first()
+    device.last_t = -1
+    device.save(update_fields=["last_t"])
+    return current_code(device)
+
+
 @pytest.fixture
 def login(live_server) -> Callable:
-    """Log a browser page in through the real login form."""
+    """Log a browser page in through the real login form and, where the account has an
+    authenticator (or its role requires one: one is created), the two-step verification page."""
 
     def do_login(page, username: str, password: str | None = None) -> None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from accounts.mfa import mfa_required_for
+        from accounts.models import User
+
+        user = User.objects.get(username=username)
+        if mfa_required_for(user) and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password or settings.DEMO_PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if "/accounts/mfa/verify/" in page.url:
+            page.get_by_label("Code").fill(totp_code_for(username))
+            page.get_by_role("button", name="Verify").click()
+            page.wait_for_url(lambda url: "/accounts/mfa/" not in url)
 
     return do_login
 

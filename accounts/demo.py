@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm
 
 from partners.models import Government, Partner
 
+from .mfa import demo_key
 from .models import Membership, Office, Region, User
 
 OFFICES = [
@@ -37,6 +39,10 @@ ACCOUNTS = [
     ("unhcr", "Ursula", "Hansen", User.Role.PARTNER, "unhcr", False),
 ]
 # Per-office grants (django-guardian): who may read sensitive records, who may override consent.
+# Accounts whose role requires two-step verification get an authenticator whose secret derives from
+# the username and DEMO_PASSWORD (demo only): `manage.py demo_otp <username>` prints its code.
+DEMO_AUTHENTICATOR_NAME = "demo authenticator"
+MFA_ACCOUNTS = ["hq", "gov_egy", "gov_bgd", "unhcr"]
 GRANTS = [
     ("com_lby", "lby", ["view_sensitive_records", "override_consent"]),
     ("staff_lby", "lby", ["view_sensitive_records"]),
@@ -79,9 +85,15 @@ def seed(stdout=None) -> dict:
     for username, office_code, perms in GRANTS:
         for perm in perms:
             assign_perm(f"accounts.{perm}", users[username], offices[office_code])
+    for username in MFA_ACCOUNTS:
+        TOTPDevice.objects.update_or_create(
+            user=users[username],
+            name=DEMO_AUTHENTICATOR_NAME,
+            defaults={"key": demo_key(username), "confirmed": True},
+        )
     if stdout:
         stdout.write(
             f"  offices: {len(offices)}, governments: {len(governments)}, partners: {len(partners)}, "
-            f"accounts: {len(users)}"
+            f"accounts: {len(users)} ({', '.join(MFA_ACCOUNTS)} with an authenticator: manage.py demo_otp <username>)"
         )
     return {"offices": offices, "governments": governments, "partners": partners, "users": users}

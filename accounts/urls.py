@@ -17,4 +17,9 @@ urlpatterns = [
     ),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("profile/", views.profile, name="profile"),
+    path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
+    path("mfa/enrol/", views.mfa_enrol, name="mfa_enrol"),
+    path("mfa/recovery-codes/", views.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path("mfa/recovery-codes/regenerate/", views.mfa_recovery_codes_regenerate, name="mfa_recovery_codes_regenerate"),
+    path("mfa/disable/", views.mfa_disable, name="mfa_disable"),
 ]

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "partners",
@@ -117,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.AbsoluteSessionLifetimeMiddleware",
     "core.middleware.LoginRequiredExceptApiMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -146,12 +150,12 @@ TEMPLATES = [
         },
     },
 ]
+# Select boxes (a list of every country) built in Python rather than one template per option.
+FORM_RENDERER = "core.renderers.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------------
 _database_url = env_url("DATABASE_URL", ("postgres", "postgresql", "pgsql", "sqlite"))
 if _database_url:
-# Select boxes (a list of every country) built in Python rather than one template per option.
-FORM_RENDERER = "core.renderers.FormRenderer"
     import dj_database_url
 
     try:
@@ -284,6 +288,23 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-2026")
+
+# Two-step verification (accounts/mfa.py): a TOTP authenticator app with recovery codes, required
+# for these roles, offered to the others.
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", ["hq", "government", "partner"])
+_unknown_roles = set(MFA_REQUIRED_ROLES) - {"office", "hq", "government", "partner"}
+if _unknown_roles:
+    raise ImproperlyConfigured(
+        f"MFA_REQUIRED_ROLES must list roles among office, hq, government, partner; got {sorted(_unknown_roles)}"
+    )
+# Wrong codes lock the verification of the account for a while (counted per account).
+MFA_FAILURE_LIMIT = env_int("MFA_FAILURE_LIMIT", 5, minimum=1)
+MFA_LOCKOUT_SECONDS = env_int("MFA_LOCKOUT_MINUTES", 15, minimum=1) * 60
+OTP_TOTP_ISSUER = "MCOF case management"
+# The lockout above replaces django-otp's own growing delays, which refused a right code typed
+# within seconds of a wrong one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- Security headers ---------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

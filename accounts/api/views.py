@@ -10,13 +10,15 @@ from rest_framework.views import APIView
 
 from core.api.errors import error_response
 
+from .. import mfa
 from ..lockout import lockout_response
 from ..selectors import offices_visible_to
 from .serializers import OfficeSerializer, TokenRequestSerializer
 
 
 class ObtainTokenView(APIView):
-    """Exchange a username and password for an API token (the same lockout as the login page)."""
+    """Exchange a username and password, and for accounts with two-step verification a current code
+    in ``otp``, for an API token (the same lockouts as the login and verification pages)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -45,8 +47,37 @@ class ObtainTokenView(APIView):
                 code="invalid_credentials",
                 fields={"non_field_errors": [_("Unable to log in with these credentials.")]},
             )
+        refusal = self._second_factor_refusal(request, user, data.validated_data.get("otp", ""))
+        if refusal is not None:
+            return refusal
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+    @staticmethod
+    def _second_factor_refusal(request, user, code: str):
+        """The token is the API's session: issuing it is the moment of the second factor."""
+        if mfa.authenticator_of(user) is None:
+            if not mfa.mfa_required_for(user):
+                return None
+            message = _(
+                "This account needs two-step verification: set up an authenticator app by logging in "
+                "in the browser first, then send its code in the otp field."
+            )
+            return error_response(
+                message, status_code=status.HTTP_403_FORBIDDEN, code="mfa_enrolment_required", fields={"otp": [message]}
+            )
+        if mfa.mfa_is_locked(user):
+            return lockout_response(request._request)
+        if not code.strip():
+            message = _("Send a current code of your authenticator app in the otp field.")
+            return error_response(message, code="otp_required", fields={"otp": [message]})
+        result = mfa.mfa_verify(user=user, code=code, request=request._request)
+        if result.locked:
+            return lockout_response(request._request)
+        if not result.ok:
+            message = _("This code is not valid.")
+            return error_response(message, code="invalid_otp", fields={"otp": [message]})
+        return None
 
 
 class OfficeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

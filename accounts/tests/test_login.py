@@ -5,6 +5,9 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 
+from accounts.mfa import mfa_required_for
+from conftest import totp_code_for
+
 pytestmark = pytest.mark.django_db
 
 
@@ -17,6 +20,8 @@ def test_every_demo_account_logs_in(users):
         client = Client()
         response = login(client, username, settings.DEMO_PASSWORD)
         assert response.status_code == 302, username
+        if mfa_required_for(users[username]):  # the second step (test_mfa.py)
+            client.post("/accounts/mfa/verify/", {"code": totp_code_for(username)})
         assert client.get("/").status_code == 200
 
 
@@ -43,7 +48,10 @@ def test_four_wrong_passwords_do_not_lock(users):
 
 
 def test_api_token_for_username_and_password(users, client):
-    response = client.post("/api/v1/auth/token/", {"username": "gov_egy", "password": settings.DEMO_PASSWORD})
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "gov_egy", "password": settings.DEMO_PASSWORD, "otp": totp_code_for("gov_egy")},
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     api = Client(HTTP_AUTHORIZATION=f"Token {token}")
