@@ -42,6 +42,9 @@ cat <<MSG
     gov_bgd    government liaison, Bangladesh
     unhcr      partner liaison, UNHCR
 
+  hq, gov_egy, gov_bgd and unhcr also ask for a code: print it with
+    DEBUG=1 .venv/bin/python manage.py demo_otp <username>
+
   Press Ctrl-C to stop web, worker and beat.
 
 MSG
