@@ -35,10 +35,11 @@ def migrants_visible_to(user) -> QuerySet[Migrant]:
     (they see a referred migrant only through the referral, and only its kind's fields)."""
     if not user.is_authenticated or not user.is_active:
         return Migrant.objects.none()
+    # A record merged into another (caseload.dedup) is kept for its trail but listed nowhere.
     if user.is_hq:
-        return Migrant.objects.all()
+        return Migrant.objects.filter(merged_into__isnull=True)
     if user.is_office_staff and user.office_ids:
-        return Migrant.objects.filter(_office_scope(user))
+        return Migrant.objects.filter(_office_scope(user), merged_into__isnull=True)
     return Migrant.objects.none()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.db.models import F
 from django.utils import timezone
@@ -48,3 +50,30 @@ def process_import(batch_id: int) -> str:
         # Another run holds the batch; if it died, its lease expires and this run takes over.
         process_import.apply_async((batch_id,), countdown=30)
     return outcome
+
+
+# --- Possible duplicates -------------------------------------------------------------------------
+def _find_duplicates_of(office_id: int, crisis_id: int | None = None) -> int:
+    from core.locks import task_lock
+
+    from .dedup import duplicates_find
+
+    # One run per office at a time: an on-demand run and the periodic one never overlap on it.
+    with task_lock(f"caseload.find_duplicates.{office_id}", timedelta(minutes=5)) as acquired:
+        return duplicates_find(office_id=office_id, crisis_id=crisis_id) if acquired else 0
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def find_duplicates(office_id: int, crisis_id: int | None = None) -> int:
+    """Store the new possible duplicates of one office (on demand, or after an import)."""
+    return _find_duplicates_of(office_id, crisis_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+@single_run("caseload.find_all_duplicates", ttl=timedelta(minutes=10))
+def find_all_duplicates() -> int:
+    """The periodic run: the new possible duplicates of every office that has migrants."""
+    from .models import Migrant
+
+    offices = Migrant.objects.filter(merged_into__isnull=True).values_list("office_id", flat=True).distinct()
+    return sum(_find_duplicates_of(pk) for pk in offices.order_by("office_id"))

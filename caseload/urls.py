@@ -35,3 +35,14 @@ urlpatterns += [
     path("imports/<int:pk>/undo/", import_views.import_undo, name="import_undo"),
     path("imports/<int:pk>/rejected.csv", import_views.import_rejected, name="import_rejected"),
 ]
+
+# Possible duplicates
+from . import dedup_views  # noqa: E402
+
+urlpatterns += [
+    path("duplicates/", dedup_views.duplicate_queue, name="duplicate_queue"),
+    path("duplicates/scan/", dedup_views.duplicate_scan, name="duplicate_scan"),
+    path("duplicates/<int:pk>/", dedup_views.duplicate_detail, name="duplicate_detail"),
+    path("duplicates/<int:pk>/merge/", dedup_views.duplicate_merge, name="duplicate_merge"),
+    path("duplicates/<int:pk>/distinct/", dedup_views.duplicate_distinct, name="duplicate_distinct"),
+]

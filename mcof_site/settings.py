@@ -244,6 +244,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "caseload.tasks.remind_overdue_referrals",
         "schedule": timedelta(minutes=15),
     },
+    "caseload-find-duplicates": {"task": "caseload.tasks.find_all_duplicates", "schedule": timedelta(hours=1)},
 }
 
 # --- Authentication -----------------------------------------------------------------------

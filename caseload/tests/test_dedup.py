@@ -1,0 +1,199 @@
+"""Possible duplicates: trigram pairs on PostgreSQL, the plain fallback, merge keeping every history,
+"different people" remembered, scoping of the queue and its constant number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.urls import reverse
+
+from caseload import dedup
+from caseload.models import CaseShare, Consent, DuplicateCandidate, Migrant, Referral, ReferralEvent
+from caseload.selectors import migrants_visible_to
+from caseload.tasks import find_all_duplicates
+from core.models import AuditEntry, DomainEvent
+
+from .factories import ConsentFactory, MigrantFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+DOB = datetime.date(1988, 7, 14)
+
+
+@pytest.fixture
+def office(demo):
+    return demo["offices"]["lby"]
+
+
+@pytest.fixture
+def person(office, libya):
+    def make(given: str, family: str, **kwargs) -> Migrant:
+        kwargs.setdefault("date_of_birth", DOB)
+        return MigrantFactory(office=office, crisis=libya, given_name=given, family_name=family, **kwargs)
+
+    return make
+
+
+def pairs(office) -> set[tuple[str, str, str]]:
+    return {
+        (c.migrant_a.family_name, c.migrant_b.family_name, c.reason)
+        for c in DuplicateCandidate.objects.filter(office=office).select_related("migrant_a", "migrant_b")
+    }
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="pg_trgm is a PostgreSQL extension")
+def test_trigram_similarity_finds_spelling_variants_on_postgresql(office, person):
+    person("Mohamed", "Abdelrahman")
+    person("Mohammed", "Abd El-Rahman")  # same person, spelt otherwise
+    person("Mohamed", "Abdelrahman", date_of_birth=datetime.date(1990, 1, 1))  # another date of birth
+    person("Mohamed", "Abdelrahman", nationality="BGD")  # another nationality
+    person("Karim", "Mansour")  # another name
+    person("Rahim", "Uddin", document_number="BG 1234567", nationality="BGD")
+    person("Rahim", "Udin", document_number="bg1234567", nationality="BGD", date_of_birth=None, estimated_age=40)
+
+    assert dedup.duplicates_find(office_id=office.pk) == 2
+    assert pairs(office) == {("Abdelrahman", "Abd El-Rahman", "name"), ("Uddin", "Udin", "document")}
+    name_pair = DuplicateCandidate.objects.get(reason="name")
+    assert 0.5 <= name_pair.score < 1
+    # The similarity search can use the GIN trigram index.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN SELECT id FROM caseload_migrant WHERE full_name_norm %% %s", ["mohammed abd el rahman"])
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "migrant_full_name_trgm_idx" in plan
+
+
+def test_plain_fallback_compares_names_of_the_same_birth_date_and_nationality(office, person):
+    a = person("Fatima", "Diallo")
+    b = person("Fatimah", "Diallo")
+    person("Aminata", "Diallo")
+    c = person("Ali", "Traore", date_of_birth=None, estimated_age=30)
+    d = person("Ali", "Traoré", date_of_birth=None, estimated_age=31)
+    found = {(x, y) for x, y, _reason, _score in dedup._pairs_fallback(office.pk, None)}
+    assert found == {(a.pk, b.pk), (c.pk, d.pk)}
+
+
+def test_a_pair_marked_distinct_is_never_proposed_again(users, office, person):
+    person("Ahmed", "Hassan", document_number="A1")
+    person("Ahmed", "Hassan", document_number="A1")
+    assert dedup.duplicates_find(office_id=office.pk) == 1
+    candidate = DuplicateCandidate.objects.get()
+    dedup.duplicate_mark_distinct(actor=users["staff_lby"], candidate_id=candidate.pk)
+    assert dedup.duplicates_find(office_id=office.pk) == 0
+    assert DuplicateCandidate.objects.get().status == "distinct"
+    assert find_all_duplicates() == 0
+    assert "caseload-find-duplicates" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_merge_keeps_both_histories_and_every_referral(users, demo, office, person, egypt):
+    staff = users["staff_lby"]
+    kept = person("Mahmoud", "El-Sayed", phone="", household="")
+    other = person("Mahmoud", "El Sayed", phone="+201001112233", household="HH-9", vulnerabilities=["medical_need"])
+    first = ReferralFactory(migrant=kept, recipient_government=egypt)
+    second = ReferralFactory(migrant=other, recipient_government=egypt, kind="transport")
+    ReferralEvent.objects.create(referral=second, action="send", from_status="draft", to_status="sent", actor=staff)
+    ConsentFactory(migrant=other, government=egypt)
+    CaseShare.objects.create(
+        migrant=other, from_office=office, to_office=demo["offices"]["tun"], kind="share", status="accepted"
+    )
+    dedup.duplicates_find(office_id=office.pk)
+    candidate = DuplicateCandidate.objects.get()
+
+    dedup.duplicate_merge(actor=staff, candidate_id=candidate.pk, survivor_id=kept.pk)
+
+    kept.refresh_from_db()
+    other.refresh_from_db()
+    assert set(Referral.objects.filter(migrant=kept)) == {first, second}
+    assert ReferralEvent.objects.filter(referral=second).count() == 1
+    assert Consent.objects.filter(migrant=kept, government=egypt).exists()
+    assert CaseShare.objects.filter(migrant=kept).count() == 1
+    assert (kept.phone, kept.household, kept.vulnerabilities) == ("+201001112233", "HH-9", ["medical_need"])
+    assert other.merged_into == kept and other.merged_at is not None
+    assert not migrants_visible_to(staff).filter(pk=other.pk).exists()
+    assert not migrants_visible_to(users["hq"]).filter(pk=other.pk).exists()
+    candidate.refresh_from_db()
+    assert (candidate.status, candidate.survivor, candidate.decided_by) == ("merged", kept, staff)
+    event = DomainEvent.objects.get(type="migrant.merged")
+    assert event.payload == {
+        "merged_id": other.pk,
+        "survivor_id": kept.pk,
+        "moved": {"referrals": 1, "consents": 1, "shares": 1},
+    }
+    audit = AuditEntry.objects.get(object_type="caseload.migrant", object_id=str(kept.pk), action="update")
+    assert audit.after["merged"] == other.reference and "phone" in audit.after["filled"]
+    assert audit.before["phone"] == ""
+    assert AuditEntry.objects.filter(object_id=str(other.pk), after__merged_into=kept.reference).exists()
+    # The merged record is never proposed again.
+    assert dedup.duplicates_find(office_id=office.pk) == 0
+
+
+def test_only_the_office_decides_and_others_get_404(users, office, person, client_for):
+    person("Ahmed", "Hassan", document_number="A1")
+    person("Ahmed", "Hassan", document_number="A1")
+    dedup.duplicates_find(office_id=office.pk)
+    candidate = DuplicateCandidate.objects.get()
+    for name in ("staff_tun", "staff_hti"):
+        with pytest.raises(DuplicateCandidate.DoesNotExist):
+            dedup.duplicate_mark_distinct(actor=users[name], candidate_id=candidate.pk)
+    with pytest.raises(PermissionDenied):
+        dedup.duplicate_merge(actor=users["hq"], candidate_id=candidate.pk, survivor_id=candidate.migrant_a_id)
+    for name in ("staff_tun", "gov_egy", "unhcr"):
+        client = client_for(users[name])
+        assert client.get(reverse("caseload:duplicate_detail", args=[candidate.pk])).status_code == 404
+        assert client.post(reverse("caseload:duplicate_distinct", args=[candidate.pk])).status_code == 404
+        assert (
+            client.post(
+                reverse("caseload:duplicate_merge", args=[candidate.pk]), {"survivor": candidate.migrant_a_id}
+            ).status_code
+            == 404
+        )
+    for name in ("gov_egy", "unhcr"):
+        assert client_for(users[name]).get(reverse("caseload:duplicate_queue")).status_code == 404
+    assert (
+        f'data-candidate="{candidate.pk}"'
+        not in client_for(users["staff_tun"]).get(reverse("caseload:duplicate_queue")).content.decode()
+    )
+    hq = client_for(users["hq"])
+    assert f'data-candidate="{candidate.pk}"' in hq.get(reverse("caseload:duplicate_queue")).content.decode()
+    assert hq.get(reverse("caseload:duplicate_detail", args=[candidate.pk])).status_code == 200
+    assert hq.post(reverse("caseload:duplicate_distinct", args=[candidate.pk])).status_code == 403
+    candidate.refresh_from_db()
+    assert candidate.status == "open"
+
+
+def test_review_and_merge_through_the_pages(users, office, person, client_for):
+    a = person("Ahmed", "Hassan", document_number="A1")
+    b = person("Ahmed", "Hassan", document_number="A1")
+    dedup.duplicates_find(office_id=office.pk)
+    candidate = DuplicateCandidate.objects.get()
+    client = client_for(users["staff_lby"])
+    page = client.get(reverse("caseload:duplicate_detail", args=[candidate.pk])).content.decode()
+    assert a.reference in page and b.reference in page and "Merge" in page
+    response = client.post(reverse("caseload:duplicate_merge", args=[candidate.pk]), {"survivor": b.pk})
+    assert response.url == reverse("caseload:duplicate_queue")
+    a.refresh_from_db()
+    assert a.merged_into == b
+    assert client.get(reverse("caseload:migrant_detail", args=[a.pk])).status_code == 404
+
+
+def test_queue_in_a_constant_number_of_queries(users, office, person, client_for, django_assert_max_num_queries):
+    client = client_for(users["staff_lby"])
+    url = reverse("caseload:duplicate_queue")
+    person("Ahmed", "Hassan", document_number="A1")
+    person("Ahmed", "Hassan", document_number="A1")
+    dedup.duplicates_find(office_id=office.pk)
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for i in range(8):
+        born = datetime.date(1970 + i, 1, 1)
+        person(f"Omar{i}", "Khalil", document_number=f"D{i}", date_of_birth=born)
+        person(f"Omar{i}", "Khalil", document_number=f"D{i}", date_of_birth=born)
+    dedup.duplicates_find(office_id=office.pk)
+    assert DuplicateCandidate.objects.count() == 9
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
