@@ -40,6 +40,27 @@ from sectors.referral_kinds import ReferralKind
 # A long tail of crises or nationalities is summed up in one "other" row.
 TOP = 10
 LEVELS = (3, 2, 1, None)
+# Okabe-Ito colours, told apart with the common colour-vision deficiencies.
+RED, ORANGE, GREEN, BLUE, SKY, PURPLE, GREY = (
+    "#b8401a",
+    "#e69f00",
+    "#009e73",
+    "#0072b2",
+    "#56b4e9",
+    "#cc79a7",
+    "#8a8a8a",
+)
+LEVEL_COLORS = [RED, ORANGE, BLUE, GREY]
+STATUS_COLORS = {
+    ReferralStatus.DRAFT: GREY,
+    ReferralStatus.SENT: BLUE,
+    ReferralStatus.ACKNOWLEDGED: SKY,
+    ReferralStatus.IN_PROGRESS: PURPLE,
+    ReferralStatus.COMPLETED: GREEN,
+    ReferralStatus.DECLINED: ORANGE,
+    ReferralStatus.CANCELLED: "#3b3b3b",
+}
+PRIORITY_COLORS = {Priority.LIFE_SAVING: RED, Priority.URGENT: ORANGE, Priority.NORMAL: BLUE}
 SECONDS_PER_DAY = 86400
 
 
@@ -129,6 +150,8 @@ class Table:
     unit: str = ""
     stacked: bool = False
     horizontal: bool = False
+    # Colours of the columns where they mean something (a red Level 3, a green "completed").
+    colors: list[str] = field(default_factory=list)
 
     def chart(self) -> dict:
         """What the chart script draws: one dataset per column, one bar per row."""
@@ -142,6 +165,7 @@ class Table:
             "stacked": self.stacked,
             "horizontal": self.horizontal,
             "unit": self.unit,
+            "colors": self.colors,
         }
 
 
@@ -159,6 +183,7 @@ def crises_by_level_and_phase(crises: QuerySet) -> Table:
         row_header=_("Phase"),
         columns=[_level_label(level) for level in LEVELS],
         stacked=True,
+        colors=LEVEL_COLORS,
     )
     for phase in phases:
         table.rows.append((str(phase.label), [counts.get((level, phase.value), 0) for level in LEVELS]))
@@ -229,6 +254,7 @@ def referrals_by_kind_and_status(groups: list[dict], statuses: list[ReferralStat
         row_header=_("Kind"),
         columns=[str(s.label) for s in statuses],
         stacked=True,
+        colors=[STATUS_COLORS[s] for s in statuses],
     )
     for kind in ReferralKind:
         values = [counts.get((kind.value, s.value), 0) for s in statuses]
@@ -249,6 +275,7 @@ def overdue_referrals(groups: list[dict]) -> Table:
         row_header=_("Kind"),
         columns=[str(p.label) for p in priorities],
         stacked=True,
+        colors=[PRIORITY_COLORS[p] for p in priorities],
     )
     for kind in ReferralKind:
         values = [counts.get((kind.value, p.value), 0) for p in priorities]

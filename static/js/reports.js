@@ -30,7 +30,8 @@
       data: {
         labels: chart.labels,
         datasets: chart.datasets.map(function (dataset, index) {
-          return { label: dataset.label, data: dataset.data, backgroundColor: palette[index % palette.length], borderWidth: 0 };
+          var colour = (chart.colors || [])[index] || palette[index % palette.length];
+          return { label: dataset.label, data: dataset.data, backgroundColor: colour, borderWidth: 0 };
         })
       },
       options: {
