@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import hxl
 import pytest
@@ -359,3 +360,32 @@ def test_api_export_refusals_come_in_the_error_shape(world, api_for):
     from rest_framework.test import APIClient
 
     assert APIClient().get("/api/v1/exports/referrals/?format=csv").status_code == 401
+
+
+# --- Links -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("username", "page", "dataset", "query"),
+    [
+        ("staff_lby", "/caseload/", "migrants", "nationality=BGD"),
+        ("staff_lby", "/caseload/referrals/", "referrals", "status=completed"),
+        ("gov_egy", "/caseload/inbox/", "referrals", "status=completed"),
+        ("hq", "/crises/", "crises", "level=3"),
+    ],
+)
+def test_list_pages_link_to_their_export_with_their_filters(world, client_for, username, page, dataset, query):
+    client = client_for(world.users[username])
+    html = client.get(f"{page}?{query}").content.decode()
+    for fmt in exports.FORMATS:
+        link = f'href="{reverse("reports:export", args=[dataset, fmt])}?{query}"'
+        assert link in html, (page, fmt)
+    body = download(client, dataset, "csv", query=query)
+    assert len(list(parse(body))) == {"migrants": 3, "referrals": 2, "crises": 1}[dataset]
+
+
+def test_exports_page_offers_each_role_its_exports(world, client_for):
+    html = client_for(world.users["hq"]).get(reverse("reports:exports")).content.decode()
+    assert {'data-export="migrants"', 'data-export="referrals"', 'data-export="crises"'} <= set(
+        re.findall(r'data-export="\w+"', html)
+    )
+    html = client_for(world.users["unhcr"]).get(reverse("reports:exports")).content.decode()
+    assert re.findall(r'data-export="\w+"', html) == ['data-export="referrals"']
