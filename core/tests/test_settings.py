@@ -93,7 +93,7 @@ def test_deploy_check_is_clean_with_production_settings():
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "mcof.example.org",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/mcof",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_BACKEND": "smtp",
     }
