@@ -32,7 +32,7 @@ def test_each_demo_account_sees_only_its_navigation(demo, page, login, live_serv
             assert response.status == 403, username
         page.goto(f"{live_server.url}/")
         page.get_by_role("button", name="Log out").click()
-        page.wait_for_url("**/accounts/logout/**")
+        page.wait_for_url("**/accounts/login/**")
 
 
 def test_login_page_and_overview_are_accessible(demo, page, login, live_server, axe_violations):

@@ -30,7 +30,8 @@ def _concrete(route: str) -> str:
     import re
 
     path = re.sub(r"\(\?P<[^>]+>[^)]*\)", "1", route)
-    path = re.sub(r"<(?:int:)?(\w*pk|\w*id)>", "1", path)
+    path = re.sub(r"<int:[^>]+>", "1", path)
+    path = re.sub(r"<(\w*pk|\w*id)>", "1", path)
     path = re.sub(r"<[^>]+>", "x", path)
     path = path.replace("^", "").replace("$", "").replace("\\", "")
     path = re.sub(r"\.\(\?P<format>.*", "", path)
