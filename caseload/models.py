@@ -191,6 +191,8 @@ class Migrant(models.Model):
         indexes = [
             models.Index(fields=["office", "-id"], name="migrant_office_idx"),
             models.Index(fields=["crisis", "-id"], name="migrant_crisis_idx"),
+            # The caseload list filtered by crisis and nationality, newest first (bench/RESULTS.md).
+            models.Index(fields=["crisis", "nationality", "-id"], name="migrant_crisis_nat_idx"),
             models.Index(fields=["nationality", "-id"], name="migrant_nationality_idx"),
             models.Index(
                 fields=["family_name_norm"], name="migrant_family_norm_idx", opclasses=["varchar_pattern_ops"]
