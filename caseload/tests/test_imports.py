@@ -427,7 +427,7 @@ def test_browser_uploads_a_file_and_watches_the_progress_bar(
     path.write_bytes(content)
     login(page, "staff_lby")
     page.goto(f"{live_server.url}{reverse('caseload:import_list')}")
-    page.get_by_role("link", name="Import a list").click()
+    page.get_by_role("button", name="Import a list").click()
     page.get_by_label(re.compile(r"^Crisis")).select_option(str(libya.pk))
     page.get_by_label(re.compile(r"^File")).set_input_files(str(path))
     page.get_by_role("button", name="Upload").click()
