@@ -11,9 +11,7 @@ from django.utils.translation import gettext as _
 from .mfa import session_is_verified
 
 # Pages an unverified session may still reach (besides those open to anonymous people).
-ALLOWED_URL_NAMES = frozenset(
-    {"mfa_verify", "mfa_enrol", "mfa_recovery_codes", "logout", "set_language", "api-token", "jsi18n"}
-)
+ALLOWED_URL_NAMES = frozenset({"mfa_verify", "mfa_enrol", "mfa_recovery_codes", "logout", "set_language", "api-token"})
 
 
 class MfaRequiredMiddleware:

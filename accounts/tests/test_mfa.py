@@ -77,6 +77,29 @@ def test_hq_and_liaisons_reach_nothing_by_session_before_the_code(users, usernam
     assert client.get("/api/v1/offices/").status_code == 200
 
 
+def test_every_route_is_closed_to_an_unverified_session(users):
+    """The anonymous sweep of core's access test, as a liaison that passed only the password."""
+    from core.tests.test_access import PUBLIC, ROUTES
+
+    client = password_login("unhcr")
+    open_to_unverified = {"mfa_verify", "mfa_enrol", "mfa_recovery_codes"}
+    checked = 0
+    for path, name in ROUTES:
+        if name in PUBLIC | open_to_unverified or path.startswith("/static/") or "(?P<format>" in path:
+            continue
+        if path.endswith(".json"):
+            continue
+        response = client.get(path)
+        if path.startswith("/api/"):
+            assert response.status_code == 403, path
+            assert response.json()["error"]["code"] == "mfa_required", path
+        else:
+            assert response.status_code == 302, path
+            assert response["Location"].startswith("/accounts/mfa/verify/"), path
+        checked += 1
+    assert checked > 50
+
+
 def test_login_redirects_to_the_verification_page_keeping_the_destination(users):
     client = Client()
     response = client.post(
