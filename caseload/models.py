@@ -173,6 +173,9 @@ class Migrant(models.Model):
         related_name="merged_records",
     )
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True, editable=False)
+    # Set when the retention period of its crisis ran out and its personal data was replaced
+    # (caseload.retention); the figures (nationality, sex, year of birth, vulnerabilities) stay.
+    pseudonymised_at = models.DateTimeField(_("pseudonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("migrant")
