@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import country_choices
+from core.widgets import FastSelect
 from crises.models import Crisis
 from crises.selectors import crises_visible_to
 from sectors.referral_kinds import ReferralKind
@@ -49,8 +50,8 @@ class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 class MigrantFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or document number"), method="filter_q")
-    crisis = ListedModelChoiceFilter(label=_("Crisis"), queryset=_crises)
-    nationality = django_filters.ChoiceFilter(label=_("Nationality"), choices=country_choices)
+    crisis = ListedModelChoiceFilter(label=_("Crisis"), queryset=_crises, widget=FastSelect)
+    nationality = django_filters.ChoiceFilter(label=_("Nationality"), choices=country_choices, widget=FastSelect)
     vulnerability = django_filters.ChoiceFilter(
         label=_("Vulnerability"), choices=Vulnerability.choices, method="filter_vulnerability"
     )

@@ -47,4 +47,10 @@ def country_name(code: str, language: str | None = None) -> str:
 
 
 def country_choices(language: str | None = None) -> list[tuple[str, str]]:
-    return sorted(((code, country_name(code, language)) for code in _alpha3_codes()), key=lambda item: item[1])
+    """Every country, by name in the language (the active one by default); built once per language."""
+    return list(_country_choices((language or get_language() or "en")[:2]))
+
+
+@functools.cache
+def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((code, country_name(code, language)) for code in _alpha3_codes()), key=lambda item: item[1]))

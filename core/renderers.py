@@ -15,7 +15,7 @@ SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
-def _attrs(attrs: dict) -> str:
+def attrs_html(attrs: dict) -> str:
     # django/forms/widgets/attrs.html: False is left out, True is a bare name, the rest name="value".
     parts = []
     for name, value in attrs.items():
@@ -30,7 +30,7 @@ def _attrs(attrs: dict) -> str:
 
 
 def render_select(widget: dict) -> str | None:
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
@@ -38,7 +38,7 @@ def render_select(widget: dict) -> str | None:
             if option.get("template_name") != OPTION_TEMPLATE:
                 return None
             parts.append(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"{attrs_html(option["attrs"])}>'
                 f"{conditional_escape(option['label'])}</option>\n"
             )
         if group_name:

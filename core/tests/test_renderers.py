@@ -5,6 +5,7 @@ from django.forms.renderers import DjangoTemplates
 
 from core.countries import country_choices
 from core.renderers import FormRenderer
+from core.widgets import FastSelect
 
 
 class Choices(forms.Form):
@@ -30,3 +31,26 @@ def test_is_the_project_renderer():
     from django.conf import settings
 
     assert settings.FORM_RENDERER == "core.renderers.FormRenderer"
+
+
+class Fast(forms.Form):
+    country = forms.ChoiceField(choices=[("", "---")] + country_choices(), widget=FastSelect)
+    several = forms.MultipleChoiceField(
+        choices=[("1", "one <b>"), ("2", 'two "2"'), (3, "three")],
+        widget=type("FastSelectMultiple", (FastSelect,), {"allow_multiple_selected": True}),
+        required=False,
+    )
+    grouped = forms.ChoiceField(choices=[("G", [("x", "X")]), ("z", "Z")], widget=FastSelect(attrs={"class": "c"}))
+
+
+def test_fast_select_same_html_as_select():
+    for data in ({"country": "EGY", "several": ["1", "3"], "grouped": "x"}, {}):
+        form = Fast(data or None)
+        for name in ("country", "several", "grouped"):
+            bound = form[name]
+            fast = bound.as_widget()
+            widget = bound.field.widget
+            plain = forms.SelectMultiple if widget.allow_multiple_selected else forms.Select
+            bound.field.widget = plain(attrs=widget.attrs, choices=widget.choices)
+            assert fast == form[name].as_widget(), name
+            bound.field.widget = widget
