@@ -23,6 +23,7 @@ from ..models import (
     Sex,
     Vulnerability,
 )
+from ..services import MIGRANT_FIELDS
 from ..workflow import TRANSITIONS
 
 
@@ -65,26 +66,7 @@ class MigrantSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "reference",
-            "given_name",
-            "family_name",
-            "other_names",
-            "sex",
-            "date_of_birth",
-            "estimated_age",
-            "nationality",
-            "other_nationalities",
-            "languages",
-            "document_status",
-            "document_number",
-            "location_country",
-            "admin_pcode",
-            "site",
-            "household",
-            "population_group",
-            "vulnerabilities",
-            "intention",
-            "phone",
-            "legal_basis",
+            *MIGRANT_FIELDS,
             "is_sensitive",
             "office",
             "office_code",
