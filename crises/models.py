@@ -49,6 +49,15 @@ class Crisis(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    # How long the personal data of its migrants is kept once the crisis is closed (ICRC handbook on
+    # data protection in humanitarian action: no longer than the purpose needs); empty: the default
+    # of settings.RETENTION_DAYS_DEFAULT. After it the migrants are pseudonymised (caseload.retention).
+    retention_days = models.PositiveIntegerField(
+        _("retention of personal data after closure (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the default period."),
+    )
     office = models.ForeignKey(
         "accounts.Office", verbose_name=_("owning office"), on_delete=models.PROTECT, related_name="crises"
     )
