@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.locks import single_run
 
 from .models import OPEN_STATUSES, Referral
+from .retention import pseudonymise_expired  # noqa: F401 - the worker registers the periodic task
 from .services import referral_remind_overdue
 
 BATCH = 500

@@ -248,7 +248,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=15),
     },
     "caseload-find-duplicates": {"task": "caseload.tasks.find_all_duplicates", "schedule": timedelta(hours=1)},
+    "caseload-pseudonymise-expired": {"task": "caseload.retention.pseudonymise_expired", "schedule": timedelta(hours=6)},
 }
+# Days after a crisis is closed before its migrants' personal data is pseudonymised, unless the
+# crisis sets its own retention period (crises.Crisis.retention_days).
+RETENTION_DAYS_DEFAULT = env_int("RETENTION_DAYS_DEFAULT", 730, minimum=1)
 
 # --- Authentication -----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
