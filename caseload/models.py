@@ -16,6 +16,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import get_field_display
 from core.countries import country_name, validate_iso3
 from sectors.referral_kinds import ReferralKind
 
@@ -176,6 +177,9 @@ class Migrant(models.Model):
     # Set when the retention period of its crisis ran out and its personal data was replaced
     # (caseload.retention); the figures (nationality, sex, year of birth, vulnerabilities) stay.
     pseudonymised_at = models.DateTimeField(_("pseudonymised at"), null=True, blank=True, editable=False)
+
+    # Labels of the choices shown on list pages, without translating every label per call.
+    _get_FIELD_display = get_field_display
 
     class Meta:
         verbose_name = _("migrant")
@@ -387,6 +391,9 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Labels of the choices shown on list pages, without translating every label per call.
+    _get_FIELD_display = get_field_display
 
     class Meta:
         verbose_name = _("referral")
