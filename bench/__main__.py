@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> None:
     generate.setup_django()
     from . import measure
 
-    command = "make bench" if not (argv or sys.argv[1:]) else "python -m bench " + shlex.join(argv or sys.argv[1:])
+    args_given = argv if argv is not None else sys.argv[1:]
+    command = "python -m bench" + (" " + shlex.join(args_given) if args_given else " (what make bench runs)")
     measure.run(requests=args.requests, duration=args.duration, command=command, t0=t0, log=log)
 
 
