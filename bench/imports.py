@@ -97,6 +97,7 @@ def main() -> None:
 
     from accounts.demo import seed as seed_accounts
     from caseload import imports
+    from caseload.dedup import duplicates_find
     from caseload.models import Migrant
     from crises.demo import seed as seed_crises
 
@@ -145,6 +146,10 @@ def main() -> None:
             cursor.execute("DROP TABLE bench_import_copy")
         assert copied == args.rows
 
+        d0 = time.perf_counter()
+        found = duplicates_find(office_id=batch.office_id)
+        d1 = time.perf_counter()
+
         u0 = time.perf_counter()
         imports.import_undo(actor=staff, batch_id=batch.pk)
         u1 = time.perf_counter()
@@ -155,6 +160,7 @@ def main() -> None:
     print(f"save (COPY):             {save:8.2f} s  {args.rows / save:10,.0f} rows/s")
     print(f"import, end to end:      {total:8.2f} s  {args.rows / total:10,.0f} rows/s")
     print(f"raw COPY, same file:     {c1 - c0:8.2f} s  {args.rows / (c1 - c0):10,.0f} rows/s")
+    print(f"duplicate search:        {d1 - d0:8.2f} s  ({found} new pairs among the office's records)")
     print(f"undo the import:         {u1 - u0:8.2f} s  {args.rows / (u1 - u0):10,.0f} rows/s")
     print(f"COPY is {total / (c1 - c0):.0f}x faster than the whole import, {save / (c1 - c0):.0f}x than its save step")
 

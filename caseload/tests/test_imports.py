@@ -410,9 +410,9 @@ def test_the_import_task_in_a_real_worker(celery_worker_process, demo, libya):
     content, _bad = make_csv(40, bad_every=20)
     batch = upload(staff, libya, content)
     import_set_mapping(actor=staff, batch_id=batch.pk, mapping=batch.mapping)
-    assert wait_for(lambda: ImportBatch.objects.get(pk=batch.pk).status == "validated", timeout=60)
+    assert wait_for(lambda: ImportBatch.objects.get(pk=batch.pk).status == "validated", timeout=180)
     import_commit(actor=staff, batch_id=batch.pk, save_valid_rows=True)
-    assert wait_for(lambda: ImportBatch.objects.get(pk=batch.pk).status == "committed", timeout=60)
+    assert wait_for(lambda: ImportBatch.objects.get(pk=batch.pk).status == "committed", timeout=180)
     assert Migrant.objects.filter(import_batch=batch).count() == 38
 
 
