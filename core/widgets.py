@@ -18,7 +18,8 @@ class FastSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
+        # iter(): list() of a model choice iterator would ask its len(), a COUNT query.
+        choices = list(iter(self.choices))
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         final_attrs = self.build_attrs(self.attrs, attrs)
