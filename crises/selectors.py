@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext as _
 
 from accounts.models import Office
 
@@ -36,6 +38,8 @@ def crisis_list(user, *, filters: dict | None = None) -> QuerySet[Crisis]:
     if level in (0, "0", "none"):
         qs = qs.filter(level__isnull=True)
     elif level:
+        if str(level) not in ("1", "2", "3"):
+            raise ValidationError({"level": [_("Choose 1, 2, 3 or none.")]})
         qs = qs.filter(level=level)
     country = (filters.get("country") or "").strip().upper()
     if country:
