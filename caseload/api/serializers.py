@@ -187,6 +187,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     crisis_code = serializers.CharField(source="crisis.code", read_only=True)
     recipient_type = serializers.CharField(read_only=True)
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, allow_blank=True, read_only=True)
     migrant_reference = serializers.CharField(source="migrant.reference", read_only=True)
     consent_overridden = serializers.SerializerMethodField()
 
@@ -209,6 +210,7 @@ class LiaisonReferralSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     crisis_code = serializers.CharField(source="crisis.code", read_only=True)
     recipient_type = serializers.CharField(read_only=True)
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, allow_blank=True, read_only=True)
     migrant = serializers.SerializerMethodField()
 
     class Meta:

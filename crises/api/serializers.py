@@ -115,7 +115,7 @@ class CrisisDetailSerializer(CrisisSerializer):
 
 class LevelProposalSerializer(serializers.ModelSerializer):
     proposed_by = serializers.CharField(source="proposed_by.username", read_only=True, default=None)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None, allow_null=True)
     crisis_code = serializers.CharField(source="crisis.code", read_only=True)
 
     class Meta:

@@ -22,8 +22,8 @@ class PartnerSerializer(serializers.ModelSerializer):
 
 # --- Webhook endpoints -------------------------------------------------------------------
 class WebhookEndpointOutputSerializer(serializers.ModelSerializer):
-    government = serializers.PrimaryKeyRelatedField(read_only=True)
-    partner = serializers.PrimaryKeyRelatedField(read_only=True)
+    government = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    partner = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     owner_name = serializers.SerializerMethodField()
 
     class Meta:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import renderers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -82,7 +82,13 @@ class DashboardView(APIView):
             OpenApiParameter("date_from", OpenApiTypes.DATE),
             OpenApiParameter("date_to", OpenApiTypes.DATE),
         ],
-        responses={200: DashboardSerializer},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="DashboardOrInboxCounts",
+                serializers=[DashboardSerializer, InboxCountsSerializer],
+                resource_type_field_name=None,
+            )
+        },
     )
     def get(self, request):
         user = request.user
