@@ -1,0 +1,393 @@
+"""Every URL pattern of the site and the API, against every role, on its own and on others' objects.
+
+A route with no declared expectation fails the test, so a new URL must be declared here. DESIGN "Who
+uses it": deny by default; an object a user may not see answers 404 and never appears in a list."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from core.models import DomainEvent
+from tests.security.matrix_support import Route, admin_path, classify, routes
+from tests.security.world import ROLES, build_world
+
+pytestmark = pytest.mark.django_db
+DISCOVER = os.environ.get("MATRIX_DISCOVER")
+CHECKS = {"count": 0}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module, inside a transaction rolled back at the end; each test runs in a
+    savepoint of it, so a POST that changes something is undone before the next test."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            from rest_framework.authtoken.models import Token
+
+            from accounts.mfa import VERIFIED_SESSION_KEY
+
+            w = build_world()
+            w.extra["browser"] = {}
+            w.extra["api"] = {}
+            for role, user in w.users.items():
+                client = Client()
+                api = APIClient()
+                if user is not None:
+                    client.force_login(user)
+                    session = client.session
+                    session[VERIFIED_SESSION_KEY] = user.pk
+                    session.save()
+                    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+                    w.extra.setdefault("session", {})[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+                w.extra["browser"][role] = client
+                w.extra["api"][role] = api
+            from sectors.models import MatrixCell
+
+            w.extra["cell"] = MatrixCell.objects.order_by("pk").first()
+            yield w
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# --- Which object a route's parameters name ------------------------------------------------------
+PARTNER_ROLES = {"partner", "other_partner"}
+
+
+def _pk_object(name: str, role: str, side, world):
+    short = name.split(":")[-1]
+    partner_side = role in PARTNER_ROLES
+    table = [
+        (("crises:decide", "escalation-"), side.proposal),
+        (("crises:", "crisis-", "sectors:plan"), side.crisis),
+        (("sectors:cell_edit", "matrix-cell-"), world.extra["cell"]),
+        (("caseload:consent_withdraw",), side.consent),
+        (("caseload:transfer_decide",), side.transfer),
+        (
+            ("caseload:referral", "referral-", "partners:referral"),
+            side.referral_partner if partner_side else side.referral_gov,
+        ),
+        (("caseload:migrant", "caseload:consent_create", "caseload:case_share", "migrant-"), side.migrant),
+        (("caseload:import",), side.batch),
+        (("caseload:duplicate",), side.duplicate),
+        (("partners:notification", "notification-"), side.partner_notification if partner_side else side.notification),
+        (("partners:webhook", "webhook-"), side.partner_webhook if partner_side else side.webhook),
+        (("office-",), side.office),
+        (("government-",), side.referral_gov.recipient_government),
+        (("partner-",), side.referral_partner.recipient_partner),
+    ]
+    for prefixes, obj in table:
+        if any(name.startswith(p) or short.startswith(p) for p in prefixes):
+            return obj
+    raise AssertionError(f"no object for {name}")
+
+
+FIXED = {
+    "level": 2,
+    "number": 1,
+    "crisis_type": "man_made",
+    "file_format": "csv",
+    "dataset": "migrants",
+    "fmt": "csv",
+    "uidb64": "MQ",
+    "token": "set-password",
+    "app_label": "caseload",
+    "content_type_id": 1,
+    "object_id": 0,
+    "url": "nowhere",
+}
+
+
+def path_for(route: Route, role: str, side, world) -> str:
+    if route.is_admin:
+        return admin_path(route.pattern)
+    kwargs = {}
+    for param in route.params:
+        if param in ("pk", "crisis_id", "referral_id"):
+            if param == "crisis_id":
+                obj = side.crisis
+            elif param == "referral_id":
+                obj = side.referral_partner if role in PARTNER_ROLES else side.referral_gov
+            else:
+                obj = _pk_object(route.name, role, side, world)
+            kwargs[param] = obj.pk
+        elif param == "format":
+            continue
+        else:
+            kwargs[param] = FIXED[param]
+    return reverse(route.name, kwargs=kwargs)
+
+
+# A body that asks for the route's real action, so that refusals are of the action, not of the form.
+PAYLOADS = {
+    "caseload:referral_transition": {"to": "acknowledged"},
+    "referral-transition": {"to": "acknowledged"},
+    "crises:decide": {"decision": "approve", "comment": "ok"},
+    "escalation-reject": {"comment": "not enough"},
+    "escalation-approve": {"comment": "agreed"},
+    "caseload:transfer_decide": {"decision": "accept"},
+}
+
+
+def request(world, route: Route, role: str, method: str, path: str):
+    client = world.extra["api" if route.is_api else "browser"][role]
+    # A logout or a language switch changes the client's cookies, not only the rolled-back database.
+    client.cookies.clear()
+    if role in world.extra.get("session", {}) and not route.is_api:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.extra["session"][role]
+    call = getattr(client, method.lower())
+    if method in ("GET", "DELETE"):
+        return call(path)
+    data = PAYLOADS.get(route.name, {})
+    if route.is_api:
+        return call(path, data, format="json")
+    return call(path, data)
+
+
+# --- The run -------------------------------------------------------------------------------------
+ROUTES = routes()
+OBSERVED: dict = {}
+DENIED = {"login", "denied", "method"}
+
+
+def _markers(side) -> list[str]:
+    return [side.marker, side.crisis.name, side.crisis.code, side.migrant.reference]
+
+
+def _allowed(route: Route, method: str) -> set[str] | None:
+    if route.is_admin:
+        # The admin is for HQ coordinators only (core.admin_site.HQAdminSite): everyone else is sent to
+        # the admin login from every admin URL but the login and logout themselves. What HQ may do
+        # there depends on its model permissions: only "no server error" is checked for HQ.
+        return set(EVERYONE.split()) if route.name in ADMIN_PUBLIC else {"hq"}
+    declared = EXPECTED.get(route.name)
+    if declared is None:
+        return None
+    if method not in declared:
+        return None
+    return set(declared[method].split())
+
+
+def _has_object(route: Route) -> bool:
+    return any(p in ("pk", "crisis_id", "referral_id") for p in route.params)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report():
+    yield
+    if DISCOVER:
+        with open(DISCOVER, "w") as out:
+            json.dump(OBSERVED, out, indent=1, sort_keys=True)
+    print(f"\npermission matrix: {CHECKS['count']} URL x role x object x method checks over {len(ROUTES)} routes")
+
+
+def _leaks(response, role: str, world, where: str) -> list[str]:
+    """Another side's rows in a list, an export or a count's label: none, ever (DESIGN "deny by default")."""
+    if response.get("Content-Type", "").split(";")[0] not in ("text/html", "application/json", "text/csv"):
+        return []
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode("utf-8", "replace")
+    hidden = _markers(world.b) + (_markers(world.a) if role.startswith("other_") else [])
+    leaked = [m for m in hidden if m in body]
+    return [f"{where}: shows {leaked} it may not see"] if leaked else []
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_route(world, route: Route):
+    sides = [("own", world.a), ("other", world.b)] if _has_object(route) else [("own", world.a)]
+    problems: list[str] = []
+    # The admin refuses before it looks at the method: a GET per role is enough there.
+    methods = ("GET",) if route.is_admin else route.methods
+    for method in methods:
+        allowed = _allowed(route, method)
+        if allowed is None and not DISCOVER:
+            problems.append(f"{method} {route.pattern}: no expectation declared in EXPECTED")
+            continue
+        for role in ROLES:
+            for which, side in sides:
+                path = path_for(route, role, side, world)
+                with transaction.atomic():
+                    events_before = DomainEvent.objects.count()
+                    response = request(world, route, role, method, path)
+                    wrote = DomainEvent.objects.count() != events_before
+                    transaction.set_rollback(True)
+                outcome = classify(response)
+                CHECKS["count"] += 1
+                OBSERVED.setdefault(route.name, {}).setdefault(method, {}).setdefault(role, {})[which] = (
+                    f"{outcome}:{response.status_code}"
+                )
+                where = f"{method} {path} as {role} ({which})"
+                if outcome == "error":
+                    problems.append(f"{where}: {response.status_code}")
+                    continue
+                if allowed is None or (route.is_admin and (role == "hq" or route.name in ADMIN_PUBLIC)):
+                    continue
+                expect_ok = role in allowed and (
+                    which == "own" or role == "hq" or not _has_object(route) or route.name in GLOBAL
+                )
+                soft = route.name in SOFT_REFUSAL and response.status_code == 302 and role != "anonymous"
+                if not expect_ok and wrote:
+                    problems.append(f"{where}: refused role wrote a domain event")
+                if expect_ok and outcome != "ok":
+                    problems.append(f"{where}: refused ({response.status_code}), expected allowed")
+                elif not expect_ok and outcome not in DENIED and not soft:
+                    problems.append(f"{where}: allowed ({response.status_code}), expected refused")
+                elif not expect_ok and role == "anonymous" and outcome != "login" and not route.is_admin:
+                    problems.append(f"{where}: anonymous got {response.status_code}, expected the login")
+                elif not expect_ok and which == "other" and role in allowed and response.status_code != 404:
+                    problems.append(f"{where}: {response.status_code}, expected 404 for another's object")
+                if outcome == "ok" and method == "GET" and role != "hq":
+                    problems += _leaks(response, role, world, where)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_route_is_declared():
+    names = {r.name for r in ROUTES if not r.is_admin}
+    assert not (set(EXPECTED) - names), f"declared but gone: {sorted(set(EXPECTED) - names)}"
+    assert not (names - set(EXPECTED)), f"routes without expectation: {sorted(names - set(EXPECTED))}"
+
+
+ADMIN_PUBLIC = {"admin:login", "admin:logout"}
+SIGNED_IN = "staff other_staff chief hq gov other_gov partner other_partner"
+EVERYONE = "anonymous " + SIGNED_IN
+# Directories every signed-in office user may read whole: the same answer for both sides' objects.
+GLOBAL = {"office-detail", "government-detail", "partner-detail", "matrix-cell-detail"}
+# Browser actions that refuse with a message and a redirect back: a refused role may get the redirect,
+# but nothing is written (checked for every refused request: no domain event recorded).
+SOFT_REFUSAL = {"crises:decide", "crises:extend", "caseload:referral_transition"}
+
+EXPECTED: dict[str, dict[str, str]] = {
+    "api-docs": {"GET": SIGNED_IN},
+    "api-token": {"POST": EVERYONE},
+    "audit": {"GET": "hq", "POST": "hq"},
+    "caseload:case_share": {"GET": "chief", "POST": "chief"},
+    "caseload:consent_create": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "caseload:consent_withdraw": {"GET": "", "POST": "staff chief"},
+    "caseload:duplicate_check": {"GET": "staff other_staff chief", "POST": "staff other_staff chief"},
+    "caseload:duplicate_detail": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "caseload:duplicate_distinct": {"GET": "", "POST": "staff chief"},
+    "caseload:duplicate_merge": {"GET": "", "POST": "staff chief"},
+    "caseload:duplicate_queue": {"GET": "staff other_staff chief hq", "POST": "staff other_staff chief hq"},
+    "caseload:duplicate_scan": {"GET": "", "POST": "staff other_staff chief"},
+    "caseload:import_commit": {"GET": "", "POST": "staff chief"},
+    "caseload:import_create": {"GET": "staff other_staff chief", "POST": "staff other_staff chief"},
+    "caseload:import_detail": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "caseload:import_list": {"GET": "staff other_staff chief hq", "POST": "staff other_staff chief hq"},
+    "caseload:import_mapping": {"GET": "staff chief", "POST": "staff chief"},
+    "caseload:import_progress": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "caseload:import_rejected": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "caseload:import_template": {"GET": "staff other_staff chief hq", "POST": "staff other_staff chief hq"},
+    "caseload:import_undo": {"GET": "", "POST": "staff chief"},
+    "caseload:inbox": {"GET": "gov other_gov partner other_partner", "POST": "gov other_gov partner other_partner"},
+    "caseload:migrant_create": {"GET": "staff other_staff chief", "POST": "staff other_staff chief"},
+    "caseload:migrant_detail": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "caseload:migrant_edit": {"GET": "staff chief", "POST": "staff chief"},
+    "caseload:migrant_list": {"GET": "staff other_staff chief hq", "POST": "staff other_staff chief hq"},
+    "caseload:referral_create": {"GET": "staff chief", "POST": "staff chief"},
+    "caseload:referral_detail": {"GET": "staff chief hq gov partner", "POST": "staff chief hq gov partner"},
+    "caseload:referral_list": {"GET": "staff other_staff chief hq", "POST": "staff other_staff chief hq"},
+    "caseload:referral_outcome": {"GET": "", "POST": "staff chief hq gov partner"},
+    "caseload:referral_transition": {"GET": "", "POST": "gov partner"},
+    "caseload:transfer_decide": {"GET": "", "POST": ""},
+    "crises:approvals": {"GET": "chief hq", "POST": "chief hq"},
+    "crises:decide": {"GET": "", "POST": "hq"},
+    "crises:detail": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "crises:edit": {"GET": "staff chief", "POST": "staff chief"},
+    "crises:extend": {"GET": "", "POST": "hq"},
+    "crises:figure": {"GET": "staff chief", "POST": "staff chief"},
+    "crises:list": {"GET": "staff other_staff chief hq", "POST": "staff other_staff chief hq"},
+    "crises:phase": {"GET": "staff chief", "POST": "staff chief"},
+    "crises:policies": {"GET": "staff other_staff chief hq", "POST": "staff other_staff chief hq"},
+    "crises:policy_edit": {"GET": "hq", "POST": "hq"},
+    "crises:propose": {"GET": "staff chief", "POST": "staff chief"},
+    "crises:register": {"GET": "staff other_staff chief", "POST": "staff other_staff chief"},
+    "crisis-coordination": {"GET": "staff chief hq"},
+    "crisis-detail": {"GET": "staff chief hq", "PATCH": "staff chief", "PUT": "staff chief"},
+    "crisis-escalations": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "crisis-extend-level": {"POST": "staff chief hq"},
+    "crisis-figures": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "crisis-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "crisis-phase-changes": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "crisis-sector-plan": {"GET": "staff chief hq", "PATCH": "staff chief", "PUT": "staff chief"},
+    "escalation-approve": {"POST": "hq"},
+    "escalation-awaiting": {"GET": SIGNED_IN},
+    "escalation-detail": {"GET": "staff chief hq"},
+    "escalation-list": {"GET": SIGNED_IN},
+    "escalation-reject": {"POST": "hq"},
+    "government-detail": {"GET": "staff other_staff chief hq gov"},
+    "government-list": {"GET": SIGNED_IN},
+    "health": {"GET": EVERYONE, "POST": ""},
+    "home": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "login": {"GET": EVERYONE, "POST": EVERYONE, "PUT": EVERYONE},
+    "logout": {"POST": ""},
+    "matrix-cell-detail": {"GET": "staff other_staff chief hq", "PATCH": "hq", "PUT": ""},
+    "matrix-cell-list": {"GET": "staff other_staff chief hq"},
+    "mfa_disable": {"GET": "", "POST": "staff other_staff chief"},
+    "mfa_enrol": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "mfa_recovery_codes": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "mfa_recovery_codes_regenerate": {"GET": "", "POST": SIGNED_IN},
+    "mfa_verify": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "migrant-consents": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "migrant-detail": {"GET": "staff chief hq", "PATCH": "staff chief"},
+    "migrant-list": {"GET": SIGNED_IN, "POST": "staff other_staff chief"},
+    "notification-detail": {"GET": "staff chief hq gov partner"},
+    "notification-list": {"GET": SIGNED_IN},
+    "notification-resend": {"POST": "hq"},
+    "office-detail": {"GET": "staff other_staff chief hq"},
+    "office-list": {"GET": SIGNED_IN},
+    "partner-detail": {"GET": "staff other_staff chief hq partner"},
+    "partner-list": {"GET": SIGNED_IN},
+    "partners:crisis_notifications": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "partners:directory": {"GET": "hq", "POST": "hq"},
+    "partners:notification_detail": {"GET": "staff chief hq gov partner", "POST": "staff chief hq gov partner"},
+    "partners:notification_list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "partners:notification_resend": {"GET": "", "POST": "hq"},
+    "partners:referral_notifications": {"GET": "staff chief hq gov partner", "POST": "staff chief hq gov partner"},
+    "partners:webhook_create": {"GET": "hq", "POST": "hq"},
+    "partners:webhook_delete": {"GET": "", "POST": "hq"},
+    "partners:webhook_detail": {"GET": "hq", "POST": "hq"},
+    "partners:webhook_list": {"GET": "hq", "POST": "hq"},
+    "partners:webhook_pause": {"GET": "", "POST": "hq"},
+    "partners:webhook_resume": {"GET": "", "POST": "hq"},
+    "partners:webhook_rotate_secret": {"GET": "", "POST": "hq"},
+    "password_change": {"GET": SIGNED_IN, "POST": SIGNED_IN, "PUT": SIGNED_IN},
+    "password_change_done": {"GET": SIGNED_IN},
+    "password_reset": {"GET": EVERYONE, "POST": EVERYONE, "PUT": EVERYONE},
+    "password_reset_complete": {"GET": EVERYONE},
+    "password_reset_confirm": {"GET": EVERYONE, "POST": EVERYONE, "PUT": EVERYONE},
+    "password_reset_done": {"GET": EVERYONE},
+    "profile": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "referral-detail": {"GET": "staff chief hq gov partner"},
+    "referral-list": {"GET": SIGNED_IN, "POST": "staff other_staff chief"},
+    "referral-outcome": {"POST": "gov partner"},
+    "referral-transition": {"POST": "gov partner"},
+    "reports-dashboard": {"GET": SIGNED_IN},
+    "reports-export": {"GET": "staff other_staff chief hq"},
+    "reports:export": {"GET": "staff other_staff chief hq", "POST": ""},
+    "reports:exports": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "schema": {"GET": SIGNED_IN},
+    "sector-detail": {"GET": "staff other_staff chief hq"},
+    "sector-list": {"GET": "staff other_staff chief hq"},
+    "sectors:cell_edit": {"GET": "hq", "POST": "hq"},
+    "sectors:matrix": {"GET": "staff other_staff chief hq", "POST": "staff other_staff chief hq"},
+    "sectors:plan": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "sectors:plan_entry": {"GET": "staff chief", "POST": "staff chief"},
+    "sectors:plan_repropose": {"GET": "", "POST": "staff chief"},
+    "sectors:scenario": {"GET": "staff other_staff chief hq", "POST": "staff other_staff chief hq"},
+    "set_language": {"GET": EVERYONE, "POST": EVERYONE},
+    "webhook-detail": {"DELETE": "hq", "GET": "hq gov partner", "PATCH": "hq"},
+    "webhook-list": {"GET": SIGNED_IN, "POST": "hq"},
+    "webhook-pause": {"POST": "hq"},
+    "webhook-resume": {"POST": "hq"},
+    "webhook-rotate-secret": {"POST": "hq"},
+}
