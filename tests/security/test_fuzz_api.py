@@ -1,0 +1,96 @@
+"""Property-based fuzzing of the API from its own OpenAPI schema (/api/schema/), as each role with its
+token, in process through the WSGI application (no network): no answer is a 5xx, and every answer
+conforms to the schema (status code, content type, body).
+
+Bounded so that it stays quick: a few examples per operation and role, no deadline per example."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, given, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.security.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "3"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+FUZZ_ROLES = ("staff", "chief", "other_staff", "hq", "gov", "other_gov", "partner", "other_partner")
+# Throttled on purpose (20/minute) and exercised by the accounts tests: a fuzzer would only see 429s.
+SKIP = {("POST", "/api/v1/auth/token/")}
+CASES = {"count": 0}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            print(f"\nAPI fuzzing: {CASES['count']} cases")
+
+
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI application, in the test's transaction: like Django's test client, it must not
+    close the connection at the end of each request."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.parametrize("role", FUZZ_ROLES)
+def test_api_conforms_to_its_schema(world, wsgi_app, role):
+    token = Token.objects.get_or_create(user=world.users[role])[0].key
+    headers = {"Authorization": f"Token {token}"}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, headers=headers)
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if (operation.method.upper(), operation.path) in SKIP:
+            continue
+
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def run(case):
+            CASES["count"] += 1
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        try:
+            run()
+        except BaseException as exc:  # noqa: BLE001 - gather every operation's failure, then report them all
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            failures.append(f"{operation.method.upper()} {operation.path} as {role}: {exc}"[:2000])
+    assert not failures, "\n\n".join(failures)
