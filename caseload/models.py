@@ -406,7 +406,10 @@ class Referral(models.Model):
                 name="referral_one_recipient",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(sent_at__isnull=False, due_at__isnull=False),
+                # A draft may be cancelled before it was ever sent (caseload.workflow "cancel").
+                condition=Q(status="draft")
+                | Q(status="cancelled", sent_at__isnull=True)
+                | Q(sent_at__isnull=False, due_at__isnull=False),
                 name="referral_sent_has_due",
             ),
             models.CheckConstraint(
