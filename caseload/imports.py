@@ -766,6 +766,11 @@ def _finish(batch: ImportBatch) -> None:
                 obj=batch,
                 after={"migrants_created": batch.created_rows, "rows_rejected": batch.error_rows},
             )
+            if connection.vendor == "postgresql":
+                # Fresh planner statistics after a bulk load, so the duplicate search that follows
+                # (and every list) is planned for the table as it now is.
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(Migrant._meta.db_table)}")
             _queue_duplicate_search(batch.office_id)
 
 
