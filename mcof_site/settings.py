@@ -248,7 +248,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=15),
     },
     "caseload-find-duplicates": {"task": "caseload.tasks.find_all_duplicates", "schedule": timedelta(hours=1)},
-    "caseload-pseudonymise-expired": {"task": "caseload.retention.pseudonymise_expired", "schedule": timedelta(hours=6)},
+    "caseload-pseudonymise-expired": {
+        "task": "caseload.retention.pseudonymise_expired",
+        "schedule": timedelta(hours=6),
+    },
 }
 # Days after a crisis is closed before its migrants' personal data is pseudonymised, unless the
 # crisis sets its own retention period (crises.Crisis.retention_days).
@@ -431,6 +434,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+# One schema name per choice set: several models have a "status", "kind" or "priority".
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "CrisisPhaseEnum": "crises.models.Phase",
+    "CrisisStatusEnum": "crises.models.Crisis.Status",
+    "LevelProposalStatusEnum": "crises.models.LevelProposal.Status",
+    "LevelDirectionEnum": "crises.models.LevelProposal.Direction",
+    "SectorPriorityEnum": "sectors.models.Priority",
+    "ClusterKindEnum": "sectors.models.Cluster.Kind",
+    "ReferralKindEnum": "sectors.referral_kinds.ReferralKind",
+    "ReferralPriorityEnum": "caseload.models.Priority",
+    "ReferralStatusEnum": "caseload.models.ReferralStatus",
+    "CaseShareKindEnum": "caseload.models.CaseShare.Kind",
+    "CaseShareStatusEnum": "caseload.models.CaseShare.Status",
+    "PartnerKindEnum": "partners.models.Partner.Kind",
+    "WebhookEndpointStatusEnum": "partners.models.WebhookEndpoint.Status",
+    "NotificationChannelEnum": "partners.models.Notification.Channel",
+    "NotificationStatusEnum": "partners.models.Notification.Status",
 }
 SPECTACULAR_SETTINGS.update(
     {
