@@ -201,6 +201,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_processed_dir),
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = None
