@@ -226,6 +226,13 @@ def referral_create(
     with transaction.atomic():
         referral.save()
         ReferralEvent.objects.create(referral=referral, action="create", to_status=ReferralStatus.DRAFT, actor=actor)
+        audit_record(
+            actor=actor,
+            action="create",
+            obj=referral,
+            request=request,
+            after={"kind": kind, "priority": priority, "recipient": referral.recipient_type},
+        )
         _refresh_sensitivity(migrant)
         referral.refresh_from_db(fields=["is_sensitive"])
         if send:
@@ -390,6 +397,15 @@ def referral_transition(
             actor=actor,
             at=now,
             note=(reason if transition.needs_reason else note).strip(),
+        )
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=referral,
+            request=request,
+            reason=reason.strip() or transition.action,
+            before={"status": previous},
+            after={"status": to},
         )
         common = {
             "kind": referral.kind,
