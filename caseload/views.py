@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Office
+from core.models import AuditEntry
 from crises.selectors import crises_visible_to
 from partners.models import Government
 
@@ -38,6 +39,7 @@ from .workflow import BY_TARGET, OFFICE, RECIPIENT, transitions_from
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 200
+ACCESS_LOG_ROWS = 50
 
 
 def _office_or_hq(request: HttpRequest) -> None:
@@ -175,10 +177,20 @@ def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-id")
     )
     is_owner = user.is_office_staff and migrant.office_id in user.office_ids
+    # Who read or changed this record (the audit trail), for its office and HQ (ICRC handbook:
+    # accountability for access to personal data).
+    access_log = None
+    if is_owner or user.is_hq:
+        access_log = list(
+            AuditEntry.objects.filter(object_type=migrant._meta.label_lower, object_id=str(migrant.pk))
+            .select_related("actor")
+            .order_by("-at", "-id")[:ACCESS_LOG_ROWS]
+        )
     return render(
         request,
         "caseload/migrant_detail.html",
         {
+            "access_log": access_log,
             "migrant": migrant,
             "consents": migrant.consents.select_related("government", "partner", "recorded_by"),
             "referrals": referrals,
