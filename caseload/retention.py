@@ -29,6 +29,7 @@ from .validators import normalise_name
 
 BATCH = 500
 PSEUDONYM_GIVEN_NAME = "Pseudonymised"
+AUDIT_REASON = "pseudonymised: retention period after closure"
 
 
 def pseudonym_for(migrant: Migrant) -> str:
@@ -112,9 +113,9 @@ def crisis_pseudonymise(*, crisis_id: int, limit: int = BATCH) -> int:
         crisis = Crisis.objects.get(pk=crisis_id)
         audit_record(
             actor=None,
-            action="pseudonymise",
+            action="update",
             obj=crisis,
-            reason="retention period after closure",
+            reason=AUDIT_REASON,
             after={"migrants": len(ids), "references": [m.reference for m in migrants]},
         )
     return len(ids)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.tests.factories import GovernmentFactory, OfficeFactory, hq_user, office_staff
 from caseload.models import Consent, Migrant, Referral, ReferralEvent
 from caseload.retention import (
+    AUDIT_REASON,
     PSEUDONYM_GIVEN_NAME,
     crises_past_retention,
     crisis_pseudonymise,
@@ -145,14 +146,14 @@ def test_expired_crisis_is_pseudonymised_and_figures_stay(setting, api_for):
         for m in Migrant.objects.filter(crisis=c):
             assert (m.given_name, m.phone, m.date_of_birth) == untouched[m.pk]
             assert m.pseudonymised_at is None
-    entry = AuditEntry.objects.get(action="pseudonymise")
+    entry = AuditEntry.objects.get(reason=AUDIT_REASON)
     assert entry.object_id == str(old.pk) and entry.after["migrants"] == 3
 
     # Idempotent: a second run changes nothing and records nothing.
     snapshot = list(Migrant.objects.filter(crisis=old).order_by("pk").values())
     assert pseudonymise_expired() == 0
     assert list(Migrant.objects.filter(crisis=old).order_by("pk").values()) == snapshot
-    assert AuditEntry.objects.filter(action="pseudonymise").count() == 1
+    assert AuditEntry.objects.filter(reason=AUDIT_REASON).count() == 1
 
 
 def test_default_period_from_settings(setting):
@@ -176,7 +177,7 @@ def test_pseudonym_is_stable_and_batches_resume(setting):
     assert crisis_pseudonymise(crisis_id=crisis.pk, limit=2) == 0
     again = dict(Migrant.objects.filter(pk__in=first).values_list("pk", "family_name"))
     assert again == first
-    assert AuditEntry.objects.filter(action="pseudonymise", object_id=str(crisis.pk)).count() == 2
+    assert AuditEntry.objects.filter(reason=AUDIT_REASON, object_id=str(crisis.pk)).count() == 2
 
 
 def test_periodic_task_is_scheduled():
@@ -184,3 +185,20 @@ def test_periodic_task_is_scheduled():
 
     entry = settings.CELERY_BEAT_SCHEDULE["caseload-pseudonymise-expired"]
     assert entry["task"] == pseudonymise_expired.name == "caseload.retention.pseudonymise_expired"
+
+
+def test_migrant_page_shows_who_accessed_the_record(setting, client_for):
+    office, chief, government = setting
+    crisis = _crisis(chief, office, "Access crisis")
+    migrant, _ = _people(chief, office, crisis, government, n=1)[0]
+    Migrant.objects.filter(pk=migrant.pk).update(vulnerabilities=["victim_of_trafficking"], is_sensitive=True)
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("accounts.view_sensitive_records", chief, office)
+    hq = hq_user(username="acc_hq")
+    client_for(hq).get(f"/caseload/migrants/{migrant.pk}/")  # a sensitive record: the read is logged
+    response = client_for(chief).get(f"/caseload/migrants/{migrant.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200, response.status_code
+    assert "Who accessed this record" in page
+    assert "acc_hq" in page and "ret_chief" in page
