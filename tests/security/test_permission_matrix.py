@@ -232,9 +232,8 @@ def test_route(world, route: Route):
                     continue
                 if allowed is None or (route.is_admin and (role == "hq" or route.name in ADMIN_PUBLIC)):
                     continue
-                expect_ok = role in allowed and (
-                    which == "own" or role == "hq" or not _has_object(route) or route.name in GLOBAL
-                )
+                shared = route.name in GLOBAL and role in OFFICE_ROLES
+                expect_ok = role in allowed and (which == "own" or role == "hq" or not _has_object(route) or shared)
                 soft = route.name in SOFT_REFUSAL and response.status_code == 302 and role != "anonymous"
                 if not expect_ok and wrote:
                     problems.append(f"{where}: refused role wrote a domain event")
@@ -242,7 +241,7 @@ def test_route(world, route: Route):
                     problems.append(f"{where}: refused ({response.status_code}), expected allowed")
                 elif not expect_ok and outcome not in DENIED and not soft:
                     problems.append(f"{where}: allowed ({response.status_code}), expected refused")
-                elif not expect_ok and role == "anonymous" and outcome != "login" and not route.is_admin:
+                elif not expect_ok and role == "anonymous" and outcome not in ("login", "method"):
                     problems.append(f"{where}: anonymous got {response.status_code}, expected the login")
                 elif not expect_ok and which == "other" and role in allowed and response.status_code != 404:
                     problems.append(f"{where}: {response.status_code}, expected 404 for another's object")
@@ -261,6 +260,7 @@ ADMIN_PUBLIC = {"admin:login", "admin:logout"}
 SIGNED_IN = "staff other_staff chief hq gov other_gov partner other_partner"
 EVERYONE = "anonymous " + SIGNED_IN
 # Directories every signed-in office user may read whole: the same answer for both sides' objects.
+OFFICE_ROLES = {"staff", "other_staff", "chief", "hq"}
 GLOBAL = {"office-detail", "government-detail", "partner-detail", "matrix-cell-detail"}
 # Browser actions that refuse with a message and a redirect back: a refused role may get the redirect,
 # but nothing is written (checked for every refused request: no domain event recorded).
