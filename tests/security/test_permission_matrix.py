@@ -72,6 +72,8 @@ def _pk_object(name: str, role: str, side, world):
         (("crises:", "crisis-", "sectors:plan"), side.crisis),
         (("sectors:cell_edit", "matrix-cell-"), world.extra["cell"]),
         (("caseload:consent_withdraw",), side.consent),
+        # migrants/<pk>/refer/ names a migrant, though its name begins like the referral routes.
+        (("caseload:referral_create",), side.migrant),
         (("caseload:transfer_decide",), side.transfer),
         (
             ("caseload:referral", "referral-", "partners:referral"),
