@@ -254,7 +254,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "caseload.retention.pseudonymise_expired",
         "schedule": timedelta(hours=6),
     },
+    "reports-refresh-dashboards": {"task": "reports.tasks.refresh_dashboards", "schedule": timedelta(minutes=1)},
 }
+# Dashboards are read from snapshots of their figures (reports.snapshots): a snapshot is recomputed
+# by the periodic task once it is this many seconds old, and computed live by the page beyond the
+# maximum age (when no worker refreshed it).
+DASHBOARD_SNAPSHOT_REFRESH = env_int("DASHBOARD_SNAPSHOT_REFRESH_SECONDS", 240, minimum=1)
+DASHBOARD_SNAPSHOT_MAX_AGE = env_int("DASHBOARD_SNAPSHOT_MAX_AGE_SECONDS", 600, minimum=1)
 # Days after a crisis is closed before its migrants' personal data is pseudonymised, unless the
 # crisis sets its own retention period (crises.Crisis.retention_days).
 RETENTION_DAYS_DEFAULT = env_int("RETENTION_DAYS_DEFAULT", 730, minimum=1)

@@ -173,9 +173,8 @@ def _level_label(level: int | None) -> str:
     return _("Level %(level)s") % {"level": level} if level else _("No level")
 
 
-def crises_by_level_and_phase(crises: QuerySet) -> Table:
-    groups = crises.order_by().values("level", "phase").annotate(n=Count("id"))
-    counts = {(row["level"], row["phase"]): row["n"] for row in groups}
+def crises_by_level_and_phase(groups: list[list]) -> Table:
+    counts = {(level, phase): n for level, phase, n in groups}
     phases = list(Phase)
     table = Table(
         key="crises",
@@ -199,14 +198,28 @@ def _top(rows: list[tuple[str, int]], other_label: str) -> list[tuple[str, list]
     return top
 
 
-def caseload_by_crisis(migrants: QuerySet) -> Table:
+def _crisis_groups(crises: QuerySet) -> list[list]:
+    groups = crises.order_by().values("level", "phase").annotate(n=Count("id"))
+    return [[row["level"], row["phase"], row["n"]] for row in groups]
+
+
+def _caseload_crisis_groups(migrants: QuerySet) -> list[list]:
     groups = (
         migrants.order_by()
         .values("crisis__code", "crisis__name")
         .annotate(n=Count("id"))
         .order_by("-n", "crisis__code")
     )
-    rows = [(f"{g['crisis__code']} {g['crisis__name']}", g["n"]) for g in groups]
+    return [[g["crisis__code"], g["crisis__name"], g["n"]] for g in groups]
+
+
+def _nationality_groups(migrants: QuerySet) -> list[list]:
+    groups = migrants.order_by().values("nationality").annotate(n=Count("id")).order_by("-n", "nationality")
+    return [[g["nationality"], g["n"]] for g in groups]
+
+
+def caseload_by_crisis(groups: list[list]) -> Table:
+    rows = [(f"{code} {name}", n) for code, name, n in groups]
     return Table(
         key="caseload-crisis",
         title=_("Caseload by crisis"),
@@ -218,9 +231,8 @@ def caseload_by_crisis(migrants: QuerySet) -> Table:
     )
 
 
-def caseload_by_nationality(migrants: QuerySet) -> Table:
-    groups = migrants.order_by().values("nationality").annotate(n=Count("id")).order_by("-n", "nationality")
-    rows = [(f"{country_name(g['nationality'])} ({g['nationality']})", g["n"]) for g in groups]
+def caseload_by_nationality(groups: list[list]) -> Table:
+    rows = [(f"{country_name(nationality)} ({nationality})", n) for nationality, n in groups]
     return Table(
         key="caseload-nationality",
         title=_("Caseload by nationality"),
@@ -285,24 +297,27 @@ def overdue_referrals(groups: list[dict]) -> Table:
     return table
 
 
-def _median_days_by_kind(completed: QuerySet) -> dict[str, tuple[int, float]]:
+def _median_days_by_kind(completed: QuerySet) -> dict[str, list]:
     """Number of completed referrals and median days from sent to completed, per kind."""
     if connection.vendor == "postgresql":
         duration = ExpressionWrapper(F("closed_at") - F("sent_at"), output_field=DurationField())
         rows = completed.order_by().values("kind").annotate(n=Count("id"), median=Median(EpochSeconds(duration)))
-        return {r["kind"]: (r["n"], r["median"] / SECONDS_PER_DAY) for r in rows}
+        return {r["kind"]: [r["n"], r["median"] / SECONDS_PER_DAY] for r in rows}
     # SQLite has no percentile_cont: one pass over the user's own completed referrals.
     durations: dict[str, list[float]] = defaultdict(list)
     for kind, sent_at, closed_at in completed.order_by().values_list("kind", "sent_at", "closed_at").iterator():
         durations[kind].append((closed_at - sent_at).total_seconds())
-    return {kind: (len(values), statistics.median(values) / SECONDS_PER_DAY) for kind, values in durations.items()}
+    return {kind: [len(values), statistics.median(values) / SECONDS_PER_DAY] for kind, values in durations.items()}
 
 
-def median_time_to_complete(referrals: QuerySet) -> Table:
+def _medians(referrals: QuerySet) -> dict[str, list]:
     completed = referrals.filter(
         status=ReferralStatus.COMPLETED, sent_at__isnull=False, closed_at__isnull=False, closed_at__gte=F("sent_at")
     )
-    medians = _median_days_by_kind(completed)
+    return _median_days_by_kind(completed)
+
+
+def median_time_to_complete(medians: dict[str, list]) -> Table:
     table = Table(
         key="median",
         title=_("Median time from sent to completed"),
@@ -322,6 +337,8 @@ class Dashboard:
     filters: Filters
     totals: dict[str, int]
     tables: list[Table]
+    # When the figures were computed: now for a live dashboard, earlier for one read from a snapshot.
+    as_of: datetime.datetime | None = None
 
     def charts(self) -> list[dict]:
         charts = []
@@ -333,14 +350,26 @@ class Dashboard:
         return charts
 
 
-def dashboard_for(user, filters: Filters | None = None, *, now: datetime.datetime | None = None) -> Dashboard:
-    """The HQ or office dashboard: five grouped queries, whatever the size of the data."""
-    filters = filters or Filters()
+def compute_figures(user, filters: Filters, *, now: datetime.datetime | None = None) -> dict:
+    """The raw figures of a dashboard: codes and counts, no translated word, so that they can be
+    kept as JSON (``reports.snapshots``) and drawn in any language. Five grouped queries."""
     now = now or timezone.now()
     crises, migrants, referrals = scoped_querysets(user, filters)
-    crisis_table = crises_by_level_and_phase(crises)
-    by_crisis = caseload_by_crisis(migrants)
-    groups = _referral_groups(referrals, now)
+    return {
+        "computed_at": now.isoformat(),
+        "crises": _crisis_groups(crises),
+        "caseload_crisis": _caseload_crisis_groups(migrants),
+        "caseload_nationality": _nationality_groups(migrants),
+        "referrals": _referral_groups(referrals, now),
+        "medians": _medians(referrals),
+    }
+
+
+def dashboard_from(filters: Filters, figures: dict) -> Dashboard:
+    """The tables and totals of the dashboard, in the active language, from its raw figures."""
+    crisis_table = crises_by_level_and_phase(figures["crises"])
+    by_crisis = caseload_by_crisis(figures["caseload_crisis"])
+    groups = figures["referrals"]
     referral_table = referrals_by_kind_and_status(groups)
     overdue_table = overdue_referrals(groups)
     totals = {
@@ -356,12 +385,19 @@ def dashboard_for(user, filters: Filters | None = None, *, now: datetime.datetim
         tables=[
             crisis_table,
             by_crisis,
-            caseload_by_nationality(migrants),
+            caseload_by_nationality(figures["caseload_nationality"]),
             referral_table,
             overdue_table,
-            median_time_to_complete(referrals),
+            median_time_to_complete(figures["medians"]),
         ],
+        as_of=datetime.datetime.fromisoformat(figures["computed_at"]),
     )
+
+
+def dashboard_for(user, filters: Filters | None = None, *, now: datetime.datetime | None = None) -> Dashboard:
+    """The HQ or office dashboard computed live: five grouped queries, whatever the size of the data."""
+    filters = filters or Filters()
+    return dashboard_from(filters, compute_figures(user, filters, now=now))
 
 
 # --- Liaisons ------------------------------------------------------------------------------------
@@ -404,7 +440,9 @@ __all__ = [
     "InboxCounts",
     "Median",
     "Table",
+    "compute_figures",
     "dashboard_for",
+    "dashboard_from",
     "inbox_counts",
     "scoped_querysets",
 ]

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import exports
-from .dashboard import dashboard_for, inbox_counts
+from .dashboard import inbox_counts
 from .forms import DashboardFilterForm
+from .snapshots import dashboard_cached
 
 
 def overview_context(request: HttpRequest) -> dict:
@@ -22,7 +23,7 @@ def overview_context(request: HttpRequest) -> dict:
     if not (user.is_hq or user.is_office_staff):
         return {}
     form = DashboardFilterForm(request.GET or None, user=user)
-    dashboard = dashboard_for(user, form.filters()) if not form.is_bound or form.is_valid() else None
+    dashboard = dashboard_cached(user, form.filters()) if not form.is_bound or form.is_valid() else None
     return {
         "dashboard_form": form,
         "dashboard": dashboard,

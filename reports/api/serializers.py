@@ -36,6 +36,7 @@ class TotalsSerializer(serializers.Serializer):
 
 
 class DashboardSerializer(serializers.Serializer):
+    as_of = serializers.DateTimeField(help_text="When the figures were computed; they are refreshed every few minutes.")
     filters = FiltersSerializer()
     totals = TotalsSerializer()
     tables = TableSerializer(many=True)

@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import exports
-from ..dashboard import dashboard_for, inbox_counts
+from ..dashboard import inbox_counts
 from ..forms import DashboardFilterForm
+from ..snapshots import dashboard_cached
 from .serializers import DashboardSerializer, InboxCountsSerializer
 
 
@@ -99,4 +100,4 @@ class DashboardView(APIView):
         form = DashboardFilterForm(request.query_params or None, user=user)
         if form.is_bound and not form.is_valid():
             raise ValidationError(form.errors)
-        return Response(DashboardSerializer(dashboard_for(user, form.filters())).data)
+        return Response(DashboardSerializer(dashboard_cached(user, form.filters())).data)
