@@ -6,6 +6,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.utils.cache import patch_cache_control
 
 SESSION_STARTED_KEY = "mcof_session_started"
+SESSION_RENEWED_KEY = "mcof_session_renewed"
 
 
 class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
@@ -35,8 +36,10 @@ class NoStoreForAuthenticatedMiddleware:
 
 
 class AbsoluteSessionLifetimeMiddleware:
-    """A session ends SESSION_ABSOLUTE_HOURS after login, however active it is (the idle timeout is
-    SESSION_COOKIE_AGE, renewed on every request)."""
+    """A session ends SESSION_ABSOLUTE_HOURS after login, however active it is, and SESSION_COOKIE_AGE
+    (the idle timeout) after the last request. The idle expiry is pushed back at most once per
+    SESSION_RENEW_SECONDS rather than on every request, so that reading a page writes nothing to the
+    session store: the idle timeout is exact to within that interval."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,10 +47,14 @@ class AbsoluteSessionLifetimeMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            started = request.session.get(SESSION_STARTED_KEY)
+            session = request.session
+            started = session.get(SESSION_STARTED_KEY)
             now = time.time()
             if started is None:
-                request.session[SESSION_STARTED_KEY] = now
+                session[SESSION_STARTED_KEY] = now
             elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+                return self.get_response(request)
+            if now - session.get(SESSION_RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[SESSION_RENEWED_KEY] = now  # a change: the session is saved with a new expiry
         return self.get_response(request)

@@ -298,7 +298,9 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous people get n
 
 # Idle timeout: the session is renewed on each request and expires after this much inactivity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is renewed by core.middleware at most once a minute, not by a write per request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 60, minimum=1)
 # However active, a session ends this long after login.
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,9 +1,12 @@
 import re
+import time
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.mfa import mfa_required_for
 from conftest import totp_code_for
@@ -111,14 +114,37 @@ def test_password_change(users, client_for):
 def test_idle_session_expires(users, client):
     login(client, "staff_lby", settings.DEMO_PASSWORD)
     assert client.get("/").status_code == 200
-    # The session is renewed on every request and ends after SESSION_COOKIE_AGE without one.
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    # The session ends SESSION_COOKIE_AGE after the last renewal.
     session = client.session
     session.set_expiry(-1)
     session.save()
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_activity_renews_the_session_at_most_once_a_minute(users, client, settings):
+    from django.contrib.sessions.models import Session
+
+    from core.middleware import SESSION_RENEWED_KEY
+
+    login(client, "staff_lby", settings.DEMO_PASSWORD)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get("/crises/").status_code == 200
+    first = Session.objects.get(session_key=key).expire_date
+    # A page read a moment later writes nothing to the session.
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/crises/").status_code == 200
+    assert not [q for q in ctx.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get(session_key=key).expire_date == first
+    # Once the renewal is older than SESSION_RENEW_SECONDS, the next request pushes the expiry back.
+    session = client.session
+    session[SESSION_RENEWED_KEY] -= settings.SESSION_RENEW_SECONDS + 1
+    session.save()
+    before = Session.objects.get(session_key=key).expire_date
+    time.sleep(1.1)
+    assert client.get("/crises/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > before
 
 
 def test_admin_is_for_hq_only(users, client_for):
