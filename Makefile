@@ -65,6 +65,7 @@ messages: setup-dev
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mcof_bench
 bench: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
 bench: setup-dev
+	scripts/ensure-wrk
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
