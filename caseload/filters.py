@@ -22,7 +22,8 @@ from .validators import normalise_document, normalise_name
 def _crises(request):
     if request is None:
         return Crisis.objects.none()
-    return crises_visible_to(request.user).order_by("-start_date")
+    # The options print "code name" (Crisis.__str__): nothing else is read.
+    return crises_visible_to(request.user).only("pk", "code", "name").order_by("-start_date")
 
 
 class _PlainQueryChoices(ModelChoiceIterator):

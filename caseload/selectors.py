@@ -27,6 +27,8 @@ def _office_scope(user) -> Q:
 
     if not sensitive_offices:
         return reach(offices) & Q(is_sensitive=False)
+    if sensitive_offices == offices:
+        return reach(offices)  # the same set, in half the SQL
     return (reach(offices) & Q(is_sensitive=False)) | reach(sensitive_offices)
 
 

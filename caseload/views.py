@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
@@ -55,6 +56,56 @@ def _page_size(request: HttpRequest) -> int:
     return max(1, min(size, MAX_PAGE))
 
 
+# The columns of the caseload list (templates/caseload/migrant_list.html): loading only these makes
+# a page of 50 cases about a third cheaper to build than whole rows (bench/RESULTS.md).
+MIGRANT_LIST_FIELDS = (
+    "id",
+    "reference",
+    "is_sensitive",
+    "given_name",
+    "family_name",
+    "sex",
+    "date_of_birth",
+    "estimated_age",
+    "nationality",
+    "document_status",
+    "crisis__code",
+    "office__code",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MigrantRow:
+    """One line of the caseload list with its words worked out once: the template only prints them
+    (a method called from a template costs several times the same call in Python)."""
+
+    pk: int
+    reference: str
+    is_sensitive: bool
+    name: str
+    sex: str
+    age: int | None
+    nationality: str
+    document: str
+    crisis: str
+    office: str
+
+    @classmethod
+    def of(cls, m: Migrant) -> MigrantRow:
+        return cls(
+            pk=m.pk,
+            reference=m.reference,
+            is_sensitive=m.is_sensitive,
+            name=f"{m.given_name} {m.family_name}",
+            sex=m.get_sex_display(),
+            age=m.age(),
+            nationality=m.nationality_name,
+            document=m.get_document_status_display(),
+            crisis=m.crisis.code,
+            office=m.office.code.upper(),
+        )
+
+
 def keyset_page(queryset, request: HttpRequest) -> tuple[list, int | None]:
     """Keyset pagination on the primary key, newest first: no COUNT over a big table."""
     size = _page_size(request)
@@ -81,14 +132,14 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=migrants_visible_to(user).select_related("crisis", "office"), request=request
     )
     queryset = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
-    rows, next_after = keyset_page(queryset, request)
+    rows, next_after = keyset_page(queryset.only(*MIGRANT_LIST_FIELDS), request)
     log_reads(user=user, objects=rows, request=request)
     return render(
         request,
         "caseload/migrant_list.html",
         {
             "filter": filterset,
-            "migrants": rows,
+            "migrants": [MigrantRow.of(m) for m in rows],
             "next_after": next_after,
             "query": _query_without(request, "after"),
             "incoming": list(incoming_cases_for(user)) if user.is_office_staff else [],

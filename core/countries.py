@@ -36,11 +36,16 @@ def _translator(language: str):
 
 
 def country_name(code: str, language: str | None = None) -> str:
+    return _country_name(code, (language or get_language() or "en")[:2])
+
+
+@functools.lru_cache(maxsize=2048)
+def _country_name(code: str, language: str) -> str:
+    """Looked up once per code and language: a list page names a country on every row."""
     country = pycountry.countries.get(alpha_3=code) if code else None
     if country is None:
         return code or ""
     name = getattr(country, "common_name", None) or country.name
-    language = (language or get_language() or "en")[:2]
     if language == "en":
         return name
     return _translator(language).gettext(country.name)
