@@ -256,6 +256,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "reports-refresh-dashboards": {"task": "reports.tasks.refresh_dashboards", "schedule": timedelta(minutes=1)},
 }
+# Webhooks are never sent to a loopback, private or link-local address (partners.destinations);
+# a local trial whose receiver listens on 127.0.0.1 sets this, as DEBUG and the tests do.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG or TESTING)
 # Dashboards are read from snapshots of their figures (reports.snapshots): a snapshot is recomputed
 # by the periodic task once it is this many seconds old, and computed live by the page beyond the
 # maximum age (when no worker refreshed it).

@@ -31,8 +31,10 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .conf import conf
+from .destinations import url_problem
 from .models import DeliveryAttempt, Notification, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -96,6 +98,10 @@ def http_client() -> httpx.Client:
 
 
 def send_webhook(notification: Notification) -> Outcome:
+    # Checked at every delivery: a host name may have been pointed at a private address since.
+    refused = url_problem(notification.endpoint.url, resolve=True)
+    if refused:
+        return Outcome(ok=False, error=_("Not sent: %(reason)s") % {"reason": refused}, duration_ms=0)
     headers, body = webhook_request(notification)
     started = time.monotonic()
     try:

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.countries import country_name, validate_iso3
 
+from .destinations import validate_webhook_url
+
 
 class Government(models.Model):
     """The consular service of a State (usually a country of origin of stranded migrants)."""
@@ -132,7 +134,7 @@ class WebhookEndpoint(OwnedByOrganisation):
         PAUSED = "paused", _("Paused")
         DISABLED = "disabled", _("Disabled (gone)")
 
-    url = models.URLField(_("URL"), max_length=500)
+    url = models.URLField(_("URL"), max_length=500, validators=[validate_webhook_url])
     description = models.CharField(_("description"), max_length=200, blank=True)
     secret = models.CharField(_("signing secret"), max_length=100)
     previous_secret = models.CharField(_("previous signing secret"), max_length=100, blank=True)
