@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Office
 from core.models import AuditEntry
+from core.pagination import keyset_page as core_keyset_page
 from crises.selectors import crises_visible_to
 from partners.models import Government
 
@@ -106,15 +107,9 @@ class MigrantRow:
         )
 
 
-def keyset_page(queryset, request: HttpRequest) -> tuple[list, int | None]:
+def keyset_page(queryset, request: HttpRequest) -> tuple[list, str | None]:
     """Keyset pagination on the primary key, newest first: no COUNT over a big table."""
-    size = _page_size(request)
-    after = request.GET.get("after")
-    if after and after.isdigit():
-        queryset = queryset.filter(pk__lt=int(after))
-    rows = list(queryset.order_by("-pk")[: size + 1])
-    next_after = rows[size - 1].pk if len(rows) > size else None
-    return rows[:size], next_after
+    return core_keyset_page(queryset, request, size=_page_size(request))
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagination import keyset_page
 from crises.selectors import crises_visible_to
 
 from . import services
@@ -62,16 +62,22 @@ def notification_list(request: HttpRequest, crisis_id: int | None = None, referr
         for field in ("status", "channel", "event_type"):
             if form.cleaned_data[field]:
                 notifications = notifications.filter(**{field: form.cleaned_data[field]})
-    notifications = notifications.select_related("endpoint", "government", "partner", "crisis").order_by(
-        "-created_at", "-id"
-    )
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    notifications = notifications.select_related("endpoint", "government", "partner", "crisis")
+    # Newest first through the (…, -created_at, -id) indexes, no COUNT over the outbox.
+    rows, next_after = keyset_page(notifications, request, size=PAGE_SIZE, timestamp="created_at")
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("after", None)
     return render(
         request,
         "partners/notification_list.html",
-        {"page": page, "form": form, "query": query.urlencode(), **scope},
+        {
+            "notifications": rows,
+            "next_after": next_after,
+            "is_first_page": "after" not in request.GET,
+            "form": form,
+            "query": query.urlencode(),
+            **scope,
+        },
     )
 
 
