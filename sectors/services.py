@@ -109,7 +109,9 @@ def matrix_cell_change(
 
 
 # --- Sector plans --------------------------------------------------------------------------------
-def sector_plan_propose(*, crisis: Crisis, phase: str | None = None, actor=None) -> SectorPlanRevision:
+def sector_plan_propose(
+    *, crisis: Crisis, phase: str | None = None, actor=None, request: HttpRequest | None = None
+) -> SectorPlanRevision:
     """Propose the crisis's plan from the matrix for its type and ``phase`` (its current phase by default).
 
     The first proposal creates the plan. A later one (a phase change) moves every entry to the new
@@ -168,6 +170,14 @@ def sector_plan_propose(*, crisis: Crisis, phase: str | None = None, actor=None)
         plan.save(update_fields=["crisis_type", "phase", "proposed_at", "updated_at"])
         revision = SectorPlanRevision.objects.create(
             plan=plan, from_phase=from_phase, to_phase=phase, changes=changes, actor=actor
+        )
+        audit_record(
+            actor=actor,
+            action="create" if created else "update",
+            obj=plan,
+            request=request,
+            before=None if created else {"phase": from_phase},
+            after={"phase": phase, "changed_sectors": [c["sector"] for c in changes], "revision": revision.pk},
         )
         record_event(
             "sector_plan.proposed",

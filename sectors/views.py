@@ -234,7 +234,7 @@ def plan_repropose(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis_or_404(request, crisis_id)
     if not selectors.can_edit_plan(request.user, crisis):
         raise PermissionDenied
-    revision = services.sector_plan_propose(crisis=crisis, actor=request.user)
+    revision = services.sector_plan_propose(crisis=crisis, actor=request.user, request=request)
     messages.success(
         request,
         _("The plan was proposed again from the current matrix: %(count)s sectors changed.")

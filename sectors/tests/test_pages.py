@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import PartnerFactory
+from core.models import AuditEntry
 from crises.models import CrisisType, Phase
 from sectors.models import MatrixCell
 
@@ -165,6 +166,10 @@ def test_the_plan_says_when_hq_changed_the_matrix_and_the_office_takes_it_up(use
     assert client_for(users["staff_hti"]).post(repropose).status_code == 404
     assert client_for(users["staff_lby"]).post(repropose).status_code == 302
     assert crisis.sector_plan.entries.get(sector__number=7).priority == "recommended"
+    plan_entries = AuditEntry.objects.filter(object_type="sectors.sectorplan", object_id=str(crisis.sector_plan.pk))
+    entry = plan_entries.latest("id")
+    assert entry.actor == users["staff_lby"] and entry.action == "update"
+    assert entry.after["changed_sectors"] == [7] and entry.ip_address
     assert "plan-stale" not in client_for(users["staff_lby"]).get(url).content.decode()
 
 
