@@ -60,6 +60,13 @@ class CrisisForm(forms.Form):
     end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput)
     status = forms.ChoiceField(label=_("Status"), choices=Crisis.Status.choices)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    retention_days = forms.IntegerField(
+        label=_("Retention of personal data after closure (days)"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text=_("After it the migrants' personal data is pseudonymised. Leave empty for the default period."),
+    )
 
     def __init__(self, *args, user=None, crisis: Crisis | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +79,7 @@ class CrisisForm(forms.Form):
             if len(user.office_ids if user is not None else ()) <= 1:
                 del self.fields["office"]
             del self.fields["status"]
+            del self.fields["retention_days"]  # set on the crisis's edit form
         else:
             del self.fields["office"]
             del self.fields["phase"]  # the phase moves with a reason, on its own form
@@ -97,6 +105,7 @@ class CrisisForm(forms.Form):
             "end_date": crisis.end_date,
             "status": crisis.status,
             "description": crisis.description,
+            "retention_days": crisis.retention_days,
         }
 
 

@@ -114,6 +114,11 @@ class Crisis(models.Model):
         return country_name(self.country)
 
     @property
+    def retention_period_days(self) -> int:
+        """Days after closure before the migrants' personal data is pseudonymised."""
+        return self.retention_days or settings.RETENTION_DAYS_DEFAULT
+
+    @property
     def other_country_codes(self) -> list[str]:
         """Other affected countries (transit, first refuge); uses a prefetch when there is one."""
         return sorted(c.country for c in self.other_countries.all())

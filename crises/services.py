@@ -58,7 +58,10 @@ EDITABLE_FIELDS = (
     "description",
     "other_countries",
     "nationalities",
+    "retention_days",
 )
+# Bounds of a crisis's own retention period (days after closure before pseudonymisation).
+RETENTION_DAYS_MAX = 3650
 
 
 class ProposalAlreadyDecided(Exception):
@@ -175,6 +178,13 @@ def _clean_crisis(data: dict[str, Any], instance: Crisis | None = None) -> dict[
                 taken = taken.exclude(pk=instance.pk)
             if taken.exists():
                 errors["glide"] = [_("Another crisis already has this GLIDE number.")]
+    if "retention_days" in data and data["retention_days"] is not None:
+        days = data["retention_days"]
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= RETENTION_DAYS_MAX:
+            errors["retention_days"] = [
+                _("Give a number of days from 1 to %(max)s, or leave it empty for the default.")
+                % {"max": RETENTION_DAYS_MAX}
+            ]
     start = data.get("start_date", instance.start_date if instance else None)
     end = data.get("end_date", instance.end_date if instance else None)
     if "start_date" in data and not data["start_date"]:
@@ -198,6 +208,7 @@ def _snapshot(crisis: Crisis) -> dict[str, Any]:
         "start_date": crisis.start_date.isoformat() if crisis.start_date else None,
         "end_date": crisis.end_date.isoformat() if crisis.end_date else None,
         "status": crisis.status,
+        "retention_days": crisis.retention_days,
         "office_id": crisis.office_id,
         "level": crisis.level,
     }

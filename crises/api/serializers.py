@@ -35,6 +35,13 @@ class CrisisUpdateSerializer(serializers.Serializer):
     end_date = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Crisis.Status.choices, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
+    retention_days = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=3650,
+        help_text="Days after closure before personal data is pseudonymised; null: the default period.",
+    )
 
 
 class ProposalInputSerializer(serializers.Serializer):
@@ -76,6 +83,7 @@ class CrisisSerializer(serializers.ModelSerializer):
     office_code = serializers.CharField(source="office.code", read_only=True)
     other_countries = serializers.ListField(source="other_country_codes", child=serializers.CharField(), read_only=True)
     nationalities = serializers.ListField(source="nationality_codes", child=serializers.CharField(), read_only=True)
+    retention_period_days = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Crisis
@@ -97,6 +105,8 @@ class CrisisSerializer(serializers.ModelSerializer):
             "office",
             "office_code",
             "description",
+            "retention_days",
+            "retention_period_days",
             "level",
             "level_review_due",
             "created_at",

@@ -286,3 +286,44 @@ def test_services_refuse_outsiders(users, crisis):
         services.crisis_phase_change(crisis=crisis, actor=users["hq"], phase="after", reason="x")
     with pytest.raises(ValidationError):
         services.crisis_update(crisis=crisis, actor=users["staff_lby"], level=3)
+
+
+def test_the_office_sets_the_retention_period_of_its_crisis(api_for, client_for, users, crisis, settings):
+    client = api_for(users["staff_lby"])
+    assert client.get(f"/api/v1/crises/{crisis.pk}/").json()["retention_period_days"] == settings.RETENTION_DAYS_DEFAULT
+    for bad in (0, -5, 3651, "soon", True):
+        response = client.patch(f"/api/v1/crises/{crisis.pk}/", {"retention_days": bad}, format="json")
+        assert response.status_code == 400 and "retention_days" in response.json()["error"]["fields"], bad
+    assert Crisis.objects.get(pk=crisis.pk).retention_days is None
+    response = client.patch(f"/api/v1/crises/{crisis.pk}/", {"retention_days": 180}, format="json")
+    assert response.status_code == 200
+    assert (response.json()["retention_days"], response.json()["retention_period_days"]) == (180, 180)
+    entry = AuditEntry.objects.filter(object_type="crises.crisis", action="update").latest("id")
+    assert (entry.before["retention_days"], entry.after["retention_days"]) == (None, 180)
+    page = client_for(users["staff_lby"]).get(f"/crises/{crisis.pk}/").content.decode()
+    assert "180 days" in page and "the default period" not in page
+    # HQ reads the crisis but does not set its retention; back to the default by the office.
+    assert (
+        api_for(users["hq"]).patch(f"/api/v1/crises/{crisis.pk}/", {"retention_days": 30}, format="json").status_code
+        == 403
+    )
+    assert client.patch(f"/api/v1/crises/{crisis.pk}/", {"retention_days": None}, format="json").status_code == 200
+    assert Crisis.objects.get(pk=crisis.pk).retention_period_days == settings.RETENTION_DAYS_DEFAULT
+
+
+def test_the_edit_form_names_a_bad_retention_period(client_for, users, crisis):
+    form = {
+        "name": "Test conflict",
+        "crisis_type": "man_made",
+        "movement": "cross_border",
+        "country": "LBY",
+        "start_date": "2026-03-01",
+        "status": "active",
+        "retention_days": "0",
+    }
+    client = client_for(users["staff_lby"])
+    response = client.post(f"/crises/{crisis.pk}/edit/", form)
+    assert response.status_code in (200, 400) and 'id="id_retention_days"' in response.content.decode()
+    assert "aria-invalid" in response.content.decode() or "field-error" in response.content.decode()
+    assert client.post(f"/crises/{crisis.pk}/edit/", {**form, "retention_days": "90"}).status_code == 302
+    assert Crisis.objects.get(pk=crisis.pk).retention_days == 90
