@@ -35,6 +35,15 @@ class NoStoreForAuthenticatedMiddleware:
         return response
 
 
+def stamp_session_on_login(sender, request, user, **kwargs) -> None:
+    """A new session starts its absolute lifetime and counts as just renewed: the login saves it,
+    so the first page after it need not write it again."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SESSION_STARTED_KEY] = now
+        request.session[SESSION_RENEWED_KEY] = now
+
+
 class AbsoluteSessionLifetimeMiddleware:
     """A session ends SESSION_ABSOLUTE_HOURS after login, however active it is, and SESSION_COOKIE_AGE
     (the idle timeout) after the last request. The idle expiry is pushed back at most once per
