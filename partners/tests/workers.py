@@ -111,11 +111,15 @@ class RedisServer:
 @contextmanager
 def producer_broker(url: str):
     """Point this process's Celery app (the producer) at another broker for a while."""
+    from kombu import pools
+
     from mcof_site.celery import app
 
     def switch(to: str) -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # kombu keeps one pool per broker in a registry: closing only ours would leave the registry
+        # handing the closed pool back when the app returns to the same broker ("Acquire on closed
+        # pool" in the next test that sends a task). Reset the registry with it.
+        pools.reset()
         app.conf.broker_url = to
         app._pool = None
         if "amqp" in app.__dict__:
