@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -46,6 +46,13 @@ def _already_decided(exc: Exception) -> Response:
     return error_response(str(exc), status_code=status.HTTP_409_CONFLICT, code="already_decided")
 
 
+def _require_owning_office(request, crisis) -> None:
+    """Writes to a crisis are for staff of its owning office (``services.can_edit``); checked before
+    the body, so that HQ or another office is told 403 whatever it sent."""
+    if not services.can_edit(request.user, crisis):
+        raise PermissionDenied(_("Only staff of the owning office change this crisis."))
+
+
 class CrisisViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -73,6 +80,9 @@ class CrisisViewSet(
 
     @extend_schema(request=CrisisInputSerializer, responses={201: CrisisDetailSerializer})
     def create(self, request):
+        # Who may write is decided before what is written: a role that may not gets 403, not a 400.
+        if not (request.user.is_office_staff and request.user.office_ids):
+            raise PermissionDenied(_("Only staff of an office register its crises."))
         data = CrisisInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -89,6 +99,7 @@ class CrisisViewSet(
     @extend_schema(request=CrisisUpdateSerializer, responses=CrisisDetailSerializer)
     def partial_update(self, request, pk=None):
         crisis = self.get_object()
+        _require_owning_office(request, crisis)
         data = CrisisUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.crisis_update(crisis=crisis, actor=request.user, request=request, **data.validated_data)
@@ -106,6 +117,7 @@ class CrisisViewSet(
         """The level history of the crisis (GET), or a new level proposal (POST)."""
         crisis = self.get_object()
         if request.method == "POST":
+            _require_owning_office(request, crisis)
             data = ProposalInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             proposal = services.escalation_propose(
@@ -122,6 +134,7 @@ class CrisisViewSet(
         """The phase history of the crisis (GET), or a move to another phase (POST)."""
         crisis = self.get_object()
         if request.method == "POST":
+            _require_owning_office(request, crisis)
             data = PhaseChangeInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             change = services.crisis_phase_change(
@@ -137,6 +150,7 @@ class CrisisViewSet(
         """Estimated figures per affected group (GET), or a new estimate (POST)."""
         crisis = self.get_object()
         if request.method == "POST":
+            _require_owning_office(request, crisis)
             data = FigureInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             row = services.affected_figure_record(
