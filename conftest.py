@@ -263,3 +263,12 @@ def axe_violations() -> Callable:
         ]
 
     return run
+
+
+def pytest_configure(config) -> None:
+    """WhiteNoise warns on every request when STATIC_ROOT does not exist yet (no collectstatic in a
+    test run): make the empty folder."""
+    from django.conf import settings as django_settings
+
+    if django_settings.configured and getattr(django_settings, "STATIC_ROOT", None):
+        os.makedirs(django_settings.STATIC_ROOT, exist_ok=True)
