@@ -255,7 +255,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(hours=6),
     },
     "reports-refresh-dashboards": {"task": "reports.tasks.refresh_dashboards", "schedule": timedelta(minutes=1)},
+    "reports-expire-exports": {"task": "reports.tasks.expire_exports", "schedule": timedelta(hours=1)},
 }
+# XLSX exports of more rows than this are built by a worker (reports.export_jobs), kept this long.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000, minimum=1)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24, minimum=1)
+EXPORTS_DIR = VAR_DIR / "exports"
 # Webhooks are never sent to a loopback, private or link-local address (partners.destinations);
 # a local trial whose receiver listens on 127.0.0.1 sets this, as DEBUG and the tests do.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG or TESTING)

@@ -52,6 +52,11 @@ MIGRANTS = "migrants"
 REFERRALS = "referrals"
 CRISES = "crises"
 DATASETS = (MIGRANTS, REFERRALS, CRISES)
+DATASET_LABELS = {
+    MIGRANTS: gettext_lazy("Caseload (migrants)"),
+    REFERRALS: gettext_lazy("Referrals"),
+    CRISES: gettext_lazy("Crises"),
+}
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -315,14 +320,16 @@ class _RequestOf:
     user: Any
 
 
-def export_audit(*, user, export: Export, fmt: str, request: HttpRequest | None = None) -> AuditEntry:
+def export_audit(
+    *, user, export: Export, fmt: str, request: HttpRequest | None = None, rows: int | None = None
+) -> AuditEntry:
     """The export in the audit trail: who, what, in which format, with which filters and how many rows."""
     return audit_record(
         actor=user,
         action=AuditEntry.Action.EXPORT,
         object_type=export.object_type,
         request=request,
-        after={"format": fmt, "filters": export.filters, "rows": export.queryset.count()},
+        after={"format": fmt, "filters": export.filters, "rows": export.queryset.count() if rows is None else rows},
     )
 
 
@@ -400,8 +407,9 @@ def csv_stream(export: Export, rows: Iterable[list]) -> Iterator[bytes]:
         yield "".join(batch).encode()
 
 
-def xlsx_file(export: Export, rows: Iterable[list]):
-    """The workbook in a temporary file (openpyxl's write-only mode keeps no row in memory)."""
+def xlsx_file(export: Export, rows: Iterable[list], into=None):
+    """The workbook in a temporary file, or in ``into`` (openpyxl's write-only mode keeps no row in
+    memory)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -428,7 +436,7 @@ def xlsx_file(export: Export, rows: Iterable[list]):
             else:
                 cells.append(value)
         sheet.append(cells)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
+    handle = into if into is not None else tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
     workbook.save(handle)
     handle.seek(0)
     return handle
@@ -438,10 +446,12 @@ def export_filename(dataset: str, fmt: str) -> str:
     return f"mcof-{dataset}-{timezone.now():%Y%m%d-%H%M%S}.{fmt}"
 
 
-def export_response(*, request: HttpRequest, user, export: Export, fmt: str) -> HttpResponseBase:
+def export_response(
+    *, request: HttpRequest, user, export: Export, fmt: str, rows: int | None = None
+) -> HttpResponseBase:
     """The download: the audit entry first, then the rows as they are read (CSV streamed; XLSX built in
     a temporary file by openpyxl's write-only mode, then sent from it)."""
-    export_audit(user=user, export=export, fmt=fmt, request=request)
+    export_audit(user=user, export=export, fmt=fmt, request=request, rows=rows)
     rows = export_rows(export, user=user, request=request)
     filename = export_filename(export.dataset, fmt)
     if fmt == CSV:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from . import exports
+from . import export_jobs, exports
 from .dashboard import inbox_counts
 from .forms import DashboardFilterForm
+from .models import ExportJob
 from .snapshots import dashboard_cached
 
 
@@ -33,11 +34,7 @@ def overview_context(request: HttpRequest) -> dict:
 
 def export_choices(user) -> list[dict]:
     """The exports the user's role may download: a liaison only the referrals addressed to it."""
-    labels = {
-        exports.MIGRANTS: _("Caseload (migrants)"),
-        exports.REFERRALS: _("Referrals"),
-        exports.CRISES: _("Crises"),
-    }
+    labels = exports.DATASET_LABELS
     if user.is_hq or user.is_office_staff:
         datasets = exports.DATASETS
     elif user.is_liaison:
@@ -51,7 +48,9 @@ def export_index(request: HttpRequest) -> HttpResponse:
     choices = export_choices(request.user)
     if not choices:
         raise PermissionDenied
-    return render(request, "reports/exports.html", {"choices": choices})
+    jobs = ExportJob.objects.filter(user=request.user).order_by("-id")[:10]
+    context = {"choices": choices, "jobs": jobs, "inline_max": settings.EXPORT_INLINE_MAX_ROWS}
+    return render(request, "reports/exports.html", context)
 
 
 @require_GET
@@ -63,4 +62,33 @@ def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
         prepared = exports.export_prepare(user=request.user, dataset=dataset, params=request.GET, request=request)
     except ValidationError as exc:
         return render(request, "reports/export_invalid.html", {"errors": exc.message_dict}, status=400)
-    return exports.export_response(request=request, user=request.user, export=prepared, fmt=fmt)
+    big, rows = export_jobs.needs_job(prepared, fmt)
+    if big:
+        job = export_jobs.export_job_start(user=request.user, export=prepared, fmt=fmt, rows=rows, request=request)
+        return redirect("reports:export_job", pk=job.pk)
+    return exports.export_response(request=request, user=request.user, export=prepared, fmt=fmt, rows=rows)
+
+
+def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+    """An export is its requester's alone: anyone else is told it does not exist."""
+    return get_object_or_404(ExportJob, pk=pk, user=request.user)
+
+
+@require_GET
+def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of a large export, then its download; htmx polls the status part while it runs."""
+    job = _own_job(request, pk)
+    template = "reports/partials/export_job_status.html" if request.htmx else "reports/export_job.html"
+    return render(request, template, {"job": job, "keep_hours": settings.EXPORT_KEEP_HOURS})
+
+
+@require_GET
+def export_job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    job = _own_job(request, pk)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404
+    path = export_jobs.file_path(job)
+    if not path.exists():
+        raise Http404
+    filename = exports.export_filename(job.dataset, job.file_format)
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=filename)  # noqa: SIM115

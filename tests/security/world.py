@@ -42,6 +42,7 @@ class Side:
     partner_webhook: object
     notification: object
     partner_notification: object
+    export_job: object  # a large export, built and ready, requested by the side's Chief of Mission
     marker: str  # a string that appears in this side's rows and nowhere else
 
 
@@ -118,6 +119,21 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         file_format="csv",
         created_by=chief,
     )
+    from reports.export_jobs import exports_dir
+    from reports.models import ExportJob
+
+    export_file = f"matrix-{tag.lower()}.xlsx"
+    (exports_dir() / export_file).write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip
+    export_job = ExportJob.objects.create(
+        user=chief,
+        dataset="migrants",
+        file_format="xlsx",
+        language="en",
+        status=ExportJob.Status.DONE,
+        total_rows=1,
+        done_rows=1,
+        file_name=export_file,
+    )
     low, high = sorted([migrant, twin], key=lambda m: m.pk)
     duplicate = DuplicateCandidate.objects.create(
         office=office, migrant_a=low, migrant_b=high, reason="name", score=1.0
@@ -141,6 +157,7 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         partner_webhook=partner_webhook,
         notification=notification,
         partner_notification=partner_notification,
+        export_job=export_job,
         marker=f"Zzfamily{tag}",
     )
 
