@@ -78,9 +78,7 @@ def _counted(rows: Iterable[list], job: ExportJob) -> Iterator[list]:
 
 def export_job_run(job_id: int) -> str:
     """Build the file of a pending job (a job already taken by another worker is left alone)."""
-    taken = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
-        status=ExportJob.Status.RUNNING
-    )
+    taken = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(status=ExportJob.Status.RUNNING)
     if not taken:
         return "skipped"
     job = ExportJob.objects.select_related("user").get(pk=job_id)
@@ -100,9 +98,7 @@ def export_job_run(job_id: int) -> str:
             status=ExportJob.Status.FAILED, error=str(exc)[:500], finished_at=timezone.now()
         )
         return "failed"
-    ExportJob.objects.filter(pk=job_id).update(
-        status=ExportJob.Status.DONE, file_name=name, finished_at=timezone.now()
-    )
+    ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.DONE, file_name=name, finished_at=timezone.now())
     return "done"
 
 

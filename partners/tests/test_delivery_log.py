@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_log_pages_through_every_notification_once_without_counting(
-    users, client_for, demo, libya, egypt_hook  # noqa: F811
+    users,
+    client_for,
+    demo,
+    libya,  # noqa: F811
+    egypt_hook,  # noqa: F811
 ):
     for _ in range(PAGE_SIZE + 15):
         events.referral_sent(libya, government=demo["governments"]["EGY"])
