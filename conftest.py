@@ -62,6 +62,12 @@ def _reference_data(request):
         request.getfixturevalue("db")
     elif not request.node.get_closest_marker("django_db"):
         return
+    load_reference_data()
+
+
+def load_reference_data() -> None:
+    """Load the migrations' reference data again when a flush took it (a module-scoped fixture
+    built before the function-scoped one above calls this itself)."""
     if _reference_data_present():
         return
     import importlib

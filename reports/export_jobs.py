@@ -47,9 +47,12 @@ def needs_job(export: Export, fmt: str) -> tuple[bool, int | None]:
     return rows > settings.EXPORT_INLINE_MAX_ROWS, rows
 
 
-def export_job_start(*, user, export: Export, fmt: str, rows: int, request: HttpRequest) -> ExportJob:
+def export_job_start(
+    *, user, export: Export, fmt: str, rows: int, request: HttpRequest, query: str | None = None
+) -> ExportJob:
     """Record the export in the audit trail and queue its building, in one transaction: the task
-    is sent once the job row is committed."""
+    is sent once the job row is committed. ``query``: the filters as a query string (by default the
+    request's)."""
     from .tasks import build_export
 
     with transaction.atomic():
@@ -58,7 +61,7 @@ def export_job_start(*, user, export: Export, fmt: str, rows: int, request: Http
             user=user,
             dataset=export.dataset,
             file_format=fmt,
-            query=request.GET.urlencode(),
+            query=request.GET.urlencode() if query is None else query,
             language=translation.get_language() or settings.LANGUAGE_CODE,
             total_rows=rows,
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
+
+from ..models import ExportJob
 
 
 class FiltersSerializer(serializers.Serializer):
@@ -54,3 +57,29 @@ class InboxCountsSerializer(serializers.Serializer):
     overdue = serializers.IntegerField()
     by_status = StatusCountSerializer(many=True)
     by_kind = TableSerializer()
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "dataset",
+            "file_format",
+            "status",
+            "total_rows",
+            "done_rows",
+            "error",
+            "created_at",
+            "finished_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, job) -> str | None:
+        """The file, once it is built and until it expires."""
+        if job.status != job.Status.DONE:
+            return None
+        return reverse("export-job-download", args=[job.pk])

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import renderers
+from rest_framework import generics, renderers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import exports
+from .. import export_jobs, exports
 from ..dashboard import inbox_counts
 from ..forms import DashboardFilterForm
+from ..models import ExportJob
 from ..snapshots import dashboard_cached
-from .serializers import DashboardSerializer, InboxCountsSerializer
+from .serializers import DashboardSerializer, ExportJobSerializer, InboxCountsSerializer
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -58,6 +62,11 @@ class ExportView(APIView):
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV with an HXL hashtag row"),
             (200, exports.CONTENT_TYPES[exports.XLSX]): OpenApiResponse(OpenApiTypes.BINARY, description="XLSX"),
+            202: OpenApiResponse(
+                ExportJobSerializer,
+                description="An XLSX export too large to build in the request: a worker builds it; poll the "
+                "job (Location header), then download it.",
+            ),
         },
     )
     def get(self, request, dataset: str):
@@ -69,7 +78,43 @@ class ExportView(APIView):
         params = request.query_params.copy()
         params.pop("format", None)
         prepared = exports.export_prepare(user=request.user, dataset=dataset, params=params, request=request._request)
-        return exports.export_response(request=request._request, user=request.user, export=prepared, fmt=fmt)
+        big, rows = export_jobs.needs_job(prepared, fmt)
+        if big:
+            job = export_jobs.export_job_start(
+                user=request.user,
+                export=prepared,
+                fmt=fmt,
+                rows=rows,
+                request=request._request,
+                query=params.urlencode(),
+            )
+            answer = Response(ExportJobSerializer(job, context={"request": request}).data, status=202)
+            answer["Location"] = reverse("export-job-detail", args=[job.pk])
+            return answer
+        return exports.export_response(request=request._request, user=request.user, export=prepared, fmt=fmt, rows=rows)
+
+
+class ExportJobView(generics.RetrieveAPIView):
+    """A large export requested through the API or the browser: its progress, then its download
+    link. Only its requester sees it."""
+
+    serializer_class = ExportJobSerializer
+
+    def get_queryset(self):
+        return ExportJob.objects.filter(user=self.request.user)
+
+
+class ExportJobDownloadView(APIView):
+    """The file of a finished export, for its requester."""
+
+    @extend_schema(responses={(200, exports.CONTENT_TYPES[exports.XLSX]): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+        path = export_jobs.file_path(job) if job.status == ExportJob.Status.DONE else None
+        if path is None or not path.exists():
+            raise NotFound
+        filename = exports.export_filename(job.dataset, job.file_format)
+        return FileResponse(open(path, "rb"), as_attachment=True, filename=filename)  # noqa: SIM115
 
 
 class DashboardView(APIView):

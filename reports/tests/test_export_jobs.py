@@ -132,3 +132,25 @@ def test_a_real_worker_builds_the_export(celery_worker_process, world, client_fo
     job = ExportJob.objects.get()
     assert wait_for(lambda: ExportJob.objects.get(pk=job.pk).status == "done", timeout=60)
     assert "Download the XLSX file (15 rows)" in hq.get(response["Location"]).content.decode()
+
+
+def test_through_the_api_a_large_xlsx_export_answers_202_with_its_job(world, api_for, small_inline):
+    hq = api_for(world.users["hq"])
+    response = hq.get("/api/v1/exports/migrants/?format=xlsx&nationality=EGY")
+    assert response.status_code == 202, response.content
+    job = response.json()
+    assert response["Location"] == f"/api/v1/export-jobs/{job['id']}/"
+    assert (job["status"], job["total_rows"], job["download_url"]) == ("pending", 6, None)
+    assert ExportJob.objects.get(pk=job["id"]).query == "nationality=EGY"
+    export_job_run(job["id"])
+    done = hq.get(response["Location"]).json()
+    assert done["status"] == "done" and done["download_url"] == f"/api/v1/export-jobs/{job['id']}/download/"
+    file = hq.get(done["download_url"])
+    assert file.status_code == 200
+    assert len(workbook_rows(b"".join(file.streaming_content))) == 2 + 6
+    for username in ("staff_lby", "gov_egy", "unhcr"):
+        other = api_for(world.users[username])
+        assert other.get(response["Location"]).status_code == 404, username
+        assert other.get(done["download_url"]).status_code == 404, username
+    # CSV is streamed whatever its size.
+    assert hq.get("/api/v1/exports/migrants/?format=csv").status_code == 200

@@ -35,7 +35,9 @@ def world(django_db_setup, django_db_blocker):
             from rest_framework.authtoken.models import Token
 
             from accounts.mfa import VERIFIED_SESSION_KEY
+            from conftest import load_reference_data
 
+            load_reference_data()
             w = build_world()
             w.extra["browser"] = {}
             w.extra["api"] = {}
@@ -81,7 +83,7 @@ def _pk_object(name: str, role: str, side, world):
         ),
         (("caseload:migrant", "caseload:consent_create", "caseload:case_share", "migrant-"), side.migrant),
         (("caseload:import",), side.batch),
-        (("reports:export_job",), side.export_job),
+        (("reports:export_job", "export-job-"), side.export_job),
         (("caseload:duplicate",), side.duplicate),
         (("partners:notification", "notification-"), side.partner_notification if partner_side else side.notification),
         (("partners:webhook", "webhook-"), side.partner_webhook if partner_side else side.webhook),
@@ -378,6 +380,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "reports-export": {"GET": "staff other_staff chief hq"},
     "reports:export": {"GET": "staff other_staff chief hq", "POST": ""},
     "reports:export_job": {"GET": "chief", "POST": ""},
+    "export-job-detail": {"GET": "chief"},
+    "export-job-download": {"GET": "chief"},
     "reports:export_job_download": {"GET": "chief", "POST": ""},
     "reports:exports": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "schema": {"GET": SIGNED_IN},
