@@ -36,11 +36,51 @@ def update() -> None:
         args += ["--ignore", pattern]
     env = {**os.environ, "DEBUG": "1"}
     subprocess.run(args, cwd=ROOT, check=True, env=env)  # noqa: S603
+    for lang in LANGS:
+        po = polib.pofile(str(po_path(lang)))
+        if complete_plurals(po):
+            po.save()
+
+
+def nplurals(po: polib.POFile) -> int:
+    """The number of plural forms the catalog's Plural-Forms header declares (French and Spanish
+    have three in Django's rules: one, millions, other)."""
+    header = po.metadata.get("Plural-Forms", "")
+    for part in header.split(";"):
+        name, _sep, value = part.strip().partition("=")
+        if name.strip() == "nplurals" and value.strip().isdigit():
+            return int(value)
+    return 2
+
+
+def _plural_complete(entry: polib.POEntry, forms: int) -> bool:
+    return all(entry.msgstr_plural.get(i) for i in range(forms))
+
+
+def complete_plurals(po: polib.POFile) -> int:
+    """A plural entry translated with fewer forms than the language has gets its last form again
+    for the others (gettext would show the English text for a missing form). Answers how many."""
+    forms = nplurals(po)
+    done = 0
+    for entry in po:
+        if entry.obsolete or not entry.msgid_plural or not entry.msgstr_plural.get(0):
+            continue
+        given = [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural) if entry.msgstr_plural[i]]
+        if len(given) < forms:
+            entry.msgstr_plural = {i: given[min(i, len(given) - 1)] for i in range(forms)}
+            done += 1
+    return done
 
 
 def untranslated(lang: str) -> list[polib.POEntry]:
     po = polib.pofile(str(po_path(lang)))
-    return [e for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    forms = nplurals(po)
+    return [
+        e
+        for e in po
+        if not e.obsolete
+        and (not e.translated() or "fuzzy" in e.flags or (e.msgid_plural and not _plural_complete(e, forms)))
+    ]
 
 
 def missing() -> dict:
@@ -66,6 +106,7 @@ def fill(path: str) -> None:
                     entry.msgstr = value if isinstance(value, str) else value[0]
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
+        complete_plurals(po)
         po.save()
 
 

@@ -31,3 +31,14 @@ def test_catalog_is_complete_and_current(tmp_path, language, monkeypatch):
     assert missing == [], f"strings not in the {language} catalog (run scripts/i18n.py update): {missing[:20]}"
     untranslated = sorted(m for m, e in extracted.items() if not e.translated() or "fuzzy" in e.flags)
     assert untranslated == [], f"untranslated {language} strings: {untranslated[:20]}"
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_every_plural_has_every_form_of_the_language(language):
+    """French and Spanish have three plural forms in Django's rules (one, millions, other): a form left
+    out shows the English text, for "2 days" as much as for a million."""
+    po = polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+    header = dict(part.strip().split("=", 1) for part in po.metadata["Plural-Forms"].split(";") if "=" in part)
+    forms = int(header["nplurals"])
+    short = [e.msgid for e in po if e.msgid_plural and not all(e.msgstr_plural.get(i) for i in range(forms))]
+    assert short == [], f"{language} plurals without all {forms} forms: {short[:10]}"
