@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -28,13 +30,23 @@ class FastSelect(forms.Select):
         values = set(self.format_value(value))
         parts = [f'<select name="{conditional_escape(name)}"{attrs_html(final_attrs)}>']
         has_selected = False
-        for option_value, label in choices:
-            option_value = "" if option_value is None else str(option_value)
+        plain = tuple(("" if value is None else str(value), str(label)) for value, label in choices)
+        for option_value, opening, rest in _escaped_options(plain):
             selected = (not has_selected or self.allow_multiple_selected) and option_value in values
             has_selected |= selected
-            parts.append(
-                f'\n  <option value="{conditional_escape(option_value)}"{" selected" if selected else ""}>'
-                f"{conditional_escape(label)}</option>\n"
-            )
+            parts.append(opening)
+            if selected:
+                parts.append(" selected")
+            parts.append(rest)
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+@functools.lru_cache(maxsize=64)
+def _escaped_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """Each option's HTML around the place of ``selected``, escaped once per list of choices (the
+    countries in each language, an office's crises) rather than on every page."""
+    return tuple(
+        (value, f'\n  <option value="{conditional_escape(value)}"', f">{conditional_escape(label)}</option>\n")
+        for value, label in choices
+    )
