@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Office
 from core.models import AuditEntry
@@ -363,6 +363,7 @@ def _referral_list(request: HttpRequest, template: str) -> HttpResponse:
 
 
 # --- Liaison portal -------------------------------------------------------------------------------
+@require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """The referrals addressed to the liaison's government or organisation."""
     if not request.user.is_liaison:

@@ -55,6 +55,7 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     from reports.views import overview_context  # the dashboard of the user's role
 

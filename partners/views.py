@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.pagination import keyset_page
 from crises.selectors import crises_visible_to
@@ -47,6 +47,7 @@ def _visible_referral(request: HttpRequest, referral_id: int):
     return get_object_or_404(referrals_visible_to(request.user), pk=referral_id)
 
 
+@require_GET
 def notification_list(request: HttpRequest, crisis_id: int | None = None, referral_id: int | None = None):
     """The delivery log: every notification the user may see, or those of one crisis or referral."""
     notifications = notifications_visible_to(request.user)

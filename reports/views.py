@@ -44,6 +44,7 @@ def export_choices(user) -> list[dict]:
     return [{"dataset": d, "label": labels[d], "formats": exports.FORMATS} for d in datasets]
 
 
+@require_GET
 def export_index(request: HttpRequest) -> HttpResponse:
     choices = export_choices(request.user)
     if not choices:
