@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
@@ -36,6 +35,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import CaseShare, Consent, Migrant, Referral, ReferralEvent, ReferralStatus
+from .rows import MigrantRow, ReferralRow
 from .selectors import incoming_cases_for, migrants_visible_to, possible_duplicates, referrals_visible_to
 from .workflow import BY_TARGET, OFFICE, RECIPIENT, transitions_from
 
@@ -73,38 +73,6 @@ MIGRANT_LIST_FIELDS = (
     "crisis__code",
     "office__code",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class MigrantRow:
-    """One line of the caseload list with its words worked out once: the template only prints them
-    (a method called from a template costs several times the same call in Python)."""
-
-    pk: int
-    reference: str
-    is_sensitive: bool
-    name: str
-    sex: str
-    age: int | None
-    nationality: str
-    document: str
-    crisis: str
-    office: str
-
-    @classmethod
-    def of(cls, m: Migrant) -> MigrantRow:
-        return cls(
-            pk=m.pk,
-            reference=m.reference,
-            is_sensitive=m.is_sensitive,
-            name=f"{m.given_name} {m.family_name}",
-            sex=m.get_sex_display(),
-            age=m.age(),
-            nationality=m.nationality_name,
-            document=m.get_document_status_display(),
-            crisis=m.crisis.code,
-            office=m.office.code.upper(),
-        )
 
 
 def keyset_page(queryset, request: HttpRequest) -> tuple[list, str | None]:
@@ -338,26 +306,43 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     return _referral_list(request, "caseload/referral_list.html")
 
 
+# The columns of the referral lists (templates/caseload/partials/referral_table.html). A liaison's
+# inbox shows no migrant name and no recipient: it does not load them either.
+REFERRAL_LIST_FIELDS = ("id", "kind", "is_sensitive", "priority", "status", "due_at", "crisis__code")
+REFERRAL_LIST_OFFICE_FIELDS = (
+    "migrant__reference",
+    "migrant__given_name",
+    "migrant__family_name",
+    "recipient_government__name",
+    "recipient_partner__name",
+)
+
+
 def _referral_list(request: HttpRequest, template: str) -> HttpResponse:
     user = request.user
-    queryset = referrals_visible_to(user).select_related(
-        "migrant", "crisis", "recipient_government", "recipient_partner"
-    )
+    if user.is_liaison:
+        queryset = referrals_visible_to(user).select_related("crisis").only(*REFERRAL_LIST_FIELDS)
+    else:
+        queryset = (
+            referrals_visible_to(user)
+            .select_related("migrant", "crisis", "recipient_government", "recipient_partner")
+            .only(*REFERRAL_LIST_FIELDS, *REFERRAL_LIST_OFFICE_FIELDS)
+        )
     filterset = ReferralFilter(request.GET or None, queryset=queryset)
     for name in ("migrant", "recipient_government", "recipient_partner", "crisis"):
         filterset.form.fields.pop(name, None)
     qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
     rows, next_after = keyset_page(qs, request)
     log_reads(user=user, objects=rows, request=request)
+    now = timezone.now()
     return render(
         request,
         template,
         {
             "filter": filterset,
-            "referrals": rows,
+            "referrals": [ReferralRow.of(r, now=now, for_liaison=user.is_liaison) for r in rows],
             "next_after": next_after,
             "query": _query_without(request, "after"),
-            "now": timezone.now(),
         },
     )
 
