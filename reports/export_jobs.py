@@ -18,10 +18,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, QueryDict
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, QueryDict
+from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
-from .exports import Export, export_audit, export_prepare, export_rows, xlsx_file
+from .exports import Export, export_audit, export_filename, export_prepare, export_rows, xlsx_file
 from .models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,24 @@ def exports_dir() -> Path:
 
 def file_path(job: ExportJob) -> Path:
     return exports_dir() / job.file_name
+
+
+def export_jobs_of(user) -> QuerySet[ExportJob]:
+    """An export is its requester's alone: anyone else, colleagues and HQ included, is told it does
+    not exist (its file holds what that user's rights let through)."""
+    if not user.is_authenticated:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(user=user)
+
+
+def export_job_file(user, pk: int) -> FileResponse:
+    """The download of a built export of the user's; Http404 for another's, or one not ready or expired."""
+    job = get_object_or_404(export_jobs_of(user), pk=pk)
+    path = file_path(job) if job.status == ExportJob.Status.DONE else None
+    if path is None or not path.exists():
+        raise Http404
+    filename = export_filename(job.dataset, job.file_format)
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=filename)  # noqa: SIM115 - closed by Django
 
 
 def needs_job(export: Export, fmt: str) -> tuple[bool, int | None]:

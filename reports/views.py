@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from . import export_jobs, exports
 from .dashboard import inbox_counts
 from .forms import DashboardFilterForm
-from .models import ExportJob
 from .snapshots import dashboard_cached
 
 
@@ -49,7 +48,7 @@ def export_index(request: HttpRequest) -> HttpResponse:
     choices = export_choices(request.user)
     if not choices:
         raise PermissionDenied
-    jobs = ExportJob.objects.filter(user=request.user).order_by("-id")[:10]
+    jobs = export_jobs.export_jobs_of(request.user).order_by("-id")[:10]
     context = {"choices": choices, "jobs": jobs, "inline_max": settings.EXPORT_INLINE_MAX_ROWS}
     return render(request, "reports/exports.html", context)
 
@@ -70,26 +69,14 @@ def export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     return exports.export_response(request=request, user=request.user, export=prepared, fmt=fmt, rows=rows)
 
 
-def _own_job(request: HttpRequest, pk: int) -> ExportJob:
-    """An export is its requester's alone: anyone else is told it does not exist."""
-    return get_object_or_404(ExportJob, pk=pk, user=request.user)
-
-
 @require_GET
 def export_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress of a large export, then its download; htmx polls the status part while it runs."""
-    job = _own_job(request, pk)
+    job = get_object_or_404(export_jobs.export_jobs_of(request.user), pk=pk)
     template = "reports/partials/export_job_status.html" if request.htmx else "reports/export_job.html"
     return render(request, template, {"job": job, "keep_hours": settings.EXPORT_KEEP_HOURS})
 
 
 @require_GET
 def export_job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    job = _own_job(request, pk)
-    if job.status != ExportJob.Status.DONE:
-        raise Http404
-    path = export_jobs.file_path(job)
-    if not path.exists():
-        raise Http404
-    filename = exports.export_filename(job.dataset, job.file_format)
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=filename)  # noqa: SIM115
+    return export_jobs.export_job_file(request.user, pk)

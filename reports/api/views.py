@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -16,7 +14,6 @@ from rest_framework.views import APIView
 from .. import export_jobs, exports
 from ..dashboard import inbox_counts
 from ..forms import DashboardFilterForm
-from ..models import ExportJob
 from ..snapshots import dashboard_cached
 from .serializers import DashboardSerializer, ExportJobSerializer, InboxCountsSerializer
 
@@ -101,7 +98,7 @@ class ExportJobView(generics.RetrieveAPIView):
     serializer_class = ExportJobSerializer
 
     def get_queryset(self):
-        return ExportJob.objects.filter(user=self.request.user)
+        return export_jobs.export_jobs_of(self.request.user)
 
 
 class ExportJobDownloadView(APIView):
@@ -109,12 +106,7 @@ class ExportJobDownloadView(APIView):
 
     @extend_schema(responses={(200, exports.CONTENT_TYPES[exports.XLSX]): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
-        job = get_object_or_404(ExportJob, pk=pk, user=request.user)
-        path = export_jobs.file_path(job) if job.status == ExportJob.Status.DONE else None
-        if path is None or not path.exists():
-            raise NotFound
-        filename = exports.export_filename(job.dataset, job.file_format)
-        return FileResponse(open(path, "rb"), as_attachment=True, filename=filename)  # noqa: SIM115
+        return export_jobs.export_job_file(request.user, pk)
 
 
 class DashboardView(APIView):
