@@ -11,12 +11,10 @@ had, so styles, scripts and tests see the same table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from .models import Migrant, Referral
@@ -26,74 +24,60 @@ def _badge(css: str, text: str) -> SafeString:
     return format_html(' <span class="badge {}">{}</span>', css, text)
 
 
-@dataclass(frozen=True, slots=True)
-class MigrantRow:
-    pk: int
-    is_sensitive: bool
-    html: SafeString
+def migrant_row(m: Migrant) -> SafeString:
+    """The caseload list's line of a migrant."""
+    age = m.age()
+    return format_html(
+        '<tr>\n      <td><a href="{}">{}</a>{}</td>\n      <td>{} {}</td>\n      <td>{}</td>\n'
+        "      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n    </tr>",
+        reverse("caseload:migrant_detail", args=[m.pk]),
+        m.reference,
+        _badge("sensitive", _("Sensitive")) if m.is_sensitive else "",
+        m.given_name,
+        m.family_name,
+        m.get_sex_display(),
+        "" if age is None else age,
+        m.nationality_name,
+        m.get_document_status_display(),
+        m.crisis.code,
+        m.office.code.upper(),
+    )
 
-    @classmethod
-    def of(cls, m: Migrant) -> MigrantRow:
-        age = m.age()
-        html = format_html(
-            '<tr>\n      <td><a href="{}">{}</a>{}</td>\n      <td>{} {}</td>\n      <td>{}</td>\n'
-            "      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n    </tr>",
-            reverse("caseload:migrant_detail", args=[m.pk]),
-            m.reference,
-            _badge("sensitive", _("Sensitive")) if m.is_sensitive else "",
-            m.given_name,
-            m.family_name,
-            m.get_sex_display(),
-            "" if age is None else age,
-            m.nationality_name,
-            m.get_document_status_display(),
-            m.crisis.code,
-            m.office.code.upper(),
+
+def referral_row(r: Referral, *, now, for_liaison: bool) -> SafeString:
+    """A referral list's line; a liaison's shows neither the migrant nor the recipient."""
+    due = ""
+    if r.due_at:
+        local = timezone.localtime(r.due_at)
+        due = format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%Y-%m-%d %H:%M"))
+        if r.is_open and r.due_at < now:
+            due += _badge("overdue", _("Overdue"))
+    office_cells: SafeString | str = ""
+    if not for_liaison:
+        office_cells = format_html(
+            "<td>{} {} {}</td><td>{}</td>",
+            r.migrant.reference,
+            r.migrant.given_name,
+            r.migrant.family_name,
+            r.recipient or "",
         )
-        return cls(pk=m.pk, is_sensitive=m.is_sensitive, html=html)
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralRow:
-    pk: int
-    is_sensitive: bool
-    html: SafeString
-
-    @classmethod
-    def of(cls, r: Referral, *, now, for_liaison: bool) -> ReferralRow:
-        due = ""
-        if r.due_at:
-            local = timezone.localtime(r.due_at)
-            due = format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%Y-%m-%d %H:%M"))
-            if r.is_open and r.due_at < now:
-                due += _badge("overdue", _("Overdue"))
-        office_cells = mark_safe("")  # noqa: S308 - empty
-        if not for_liaison:
-            office_cells = format_html(
-                "<td>{} {} {}</td><td>{}</td>",
-                r.migrant.reference,
-                r.migrant.given_name,
-                r.migrant.family_name,
-                r.recipient or "",
-            )
-        html = format_html(
-            '<tr data-referral="{}">\n      <td><a href="{}">#{}</a>{}</td>\n      <td>{}</td>\n      {}\n'
-            "      <td>{}</td>\n"
-            '      <td><span class="badge priority-{}">{}</span></td>\n'
-            '      <td><span class="badge status-{}" data-status="{}">{}</span></td>\n'
-            "      <td>{}</td>\n    </tr>",
-            r.pk,
-            reverse("caseload:referral_detail", args=[r.pk]),
-            r.pk,
-            _badge("sensitive", _("Sensitive")) if r.is_sensitive and not for_liaison else "",
-            r.get_kind_display(),
-            office_cells,
-            r.crisis.code,
-            r.priority,
-            r.get_priority_display(),
-            r.status,
-            r.status,
-            r.get_status_display(),
-            due,
-        )
-        return cls(pk=r.pk, is_sensitive=r.is_sensitive, html=html)
+    return format_html(
+        '<tr data-referral="{}">\n      <td><a href="{}">#{}</a>{}</td>\n      <td>{}</td>\n      {}\n'
+        "      <td>{}</td>\n"
+        '      <td><span class="badge priority-{}">{}</span></td>\n'
+        '      <td><span class="badge status-{}" data-status="{}">{}</span></td>\n'
+        "      <td>{}</td>\n    </tr>",
+        r.pk,
+        reverse("caseload:referral_detail", args=[r.pk]),
+        r.pk,
+        _badge("sensitive", _("Sensitive")) if r.is_sensitive and not for_liaison else "",
+        r.get_kind_display(),
+        office_cells,
+        r.crisis.code,
+        r.priority,
+        r.get_priority_display(),
+        r.status,
+        r.status,
+        r.get_status_display(),
+        due,
+    )

@@ -35,7 +35,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import CaseShare, Consent, Migrant, Referral, ReferralEvent, ReferralStatus
-from .rows import MigrantRow, ReferralRow
+from .rows import migrant_row, referral_row
 from .selectors import incoming_cases_for, migrants_visible_to, possible_duplicates, referrals_visible_to
 from .workflow import BY_TARGET, OFFICE, RECIPIENT, transitions_from
 
@@ -102,7 +102,7 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
         "caseload/migrant_list.html",
         {
             "filter": filterset,
-            "migrants": [MigrantRow.of(m) for m in rows],
+            "migrants": [migrant_row(m) for m in rows],
             "next_after": next_after,
             "query": _query_without(request, "after"),
             "incoming": list(incoming_cases_for(user)) if user.is_office_staff else [],
@@ -340,7 +340,7 @@ def _referral_list(request: HttpRequest, template: str) -> HttpResponse:
         template,
         {
             "filter": filterset,
-            "referrals": [ReferralRow.of(r, now=now, for_liaison=user.is_liaison) for r in rows],
+            "referrals": [referral_row(r, now=now, for_liaison=user.is_liaison) for r in rows],
             "next_after": next_after,
             "query": _query_without(request, "after"),
         },
