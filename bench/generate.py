@@ -439,6 +439,17 @@ def _psql_admin(sql: str) -> None:
         conn.execute(sql)
 
 
+def ensure_database(url: str) -> None:
+    """Create the database of ``url`` if it does not exist (the smaller benchmarks' own databases)."""
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def database_exists() -> bool:
     import psycopg
 

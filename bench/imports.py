@@ -69,17 +69,9 @@ def write_csv(path: Path, rows: int, phones: float) -> None:
             )
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def main() -> None:
+    from bench.generate import ensure_database
+
     args = parse_args()
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mcof_bench_imports")
     os.environ["DJANGO_SETTINGS_MODULE"] = "mcof_site.settings_test"

@@ -58,17 +58,9 @@ def serve(port_out, count, stop, arrivals_path: str) -> None:
         json.dump([[r.headers["webhook-id"], r.at] for r in receiver.requests], out)
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def main() -> None:
+    from bench.generate import ensure_database
+
     args = parse_args()
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mcof_bench")
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/4")
