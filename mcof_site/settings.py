@@ -207,7 +207,14 @@ if CELERY_BROKER_URL == "filesystem://":
     }
     CELERY_RESULT_BACKEND = None
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A broker that restarts: idle connections are checked before use and kept alive, so the worker
+    # notices a dead connection and reconnects instead of waiting on it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+        "retry_on_timeout": True,
+    }
     CELERY_RESULT_BACKEND = REDIS_URL
 
 if REDIS_URL:
