@@ -42,6 +42,10 @@ class Office(models.Model):
         permissions = [
             ("view_sensitive_records", _("View sensitive records of this office")),
             ("override_consent", _("Share data without the matching consent, with a reason")),
+            (
+                "override_travel_document",
+                _("Lock a movement's manifest while a passenger lacks a travel document, with a reason"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(country__regex=r"^[A-Z]{3}$"), name="office_country_iso3")

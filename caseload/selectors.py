@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import OPEN_STATUSES, CaseShare, Consent, Migrant, Referral, ReferralStatus
+from sectors.referral_kinds import ReferralKind
+
+from .models import OPEN_STATUSES, CaseShare, Consent, DocumentType, Migrant, Referral, ReferralStatus
 
 SENSITIVE_PERMISSION = "view_sensitive_records"
 
@@ -76,11 +78,24 @@ def overdue(queryset: QuerySet[Referral], now=None) -> QuerySet[Referral]:
     return queryset.filter(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
 
 
-def consent_exists(*, migrant_id: int, government_id: int | None = None, partner_id: int | None = None) -> bool:
-    consents = Consent.objects.filter(migrant_id=migrant_id, withdrawn_at__isnull=True)
+def _live_consents(*, government_id: int | None, partner_id: int | None) -> QuerySet[Consent]:
+    consents = Consent.objects.filter(withdrawn_at__isnull=True)
     if government_id:
-        return consents.filter(government_id=government_id).exists()
-    return consents.filter(partner_id=partner_id).exists()
+        return consents.filter(government_id=government_id)
+    return consents.filter(partner_id=partner_id)
+
+
+def consent_exists(*, migrant_id: int, government_id: int | None = None, partner_id: int | None = None) -> bool:
+    return _live_consents(government_id=government_id, partner_id=partner_id).filter(migrant_id=migrant_id).exists()
+
+
+def consent_names(*, migrant_ref: str, government_id: int | None = None, partner_id: int | None = None) -> Exists:
+    """``consent_exists`` as a condition of a query over many people at once: the migrant whose id is
+    at ``migrant_ref`` (an ``OuterRef`` path such as ``"migrant_id"``) has a live consent naming the
+    government or partner."""
+    return Exists(
+        _live_consents(government_id=government_id, partner_id=partner_id).filter(migrant_id=OuterRef(migrant_ref))
+    )
 
 
 def possible_duplicates(
@@ -108,3 +123,20 @@ def incoming_cases_for(user) -> QuerySet[CaseShare]:
     return CaseShare.objects.filter(
         to_office_id__in=user.office_ids, kind=CaseShare.Kind.TRANSFER, status=CaseShare.Status.PENDING
     ).select_related("migrant", "from_office", "requested_by")
+
+
+def consular_travel_documents(migrant_ids) -> dict[int, tuple[str, str]]:
+    """The emergency travel document or laissez-passer recorded on each person's consular referral
+    (its outcome, framework Sector 12): migrant id -> (document type, number), the latest one issued."""
+    rows = (
+        Referral.objects.filter(
+            migrant_id__in=migrant_ids,
+            kind=ReferralKind.CONSULAR,
+            status__in=(ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED),
+            document_type__in=(DocumentType.EMERGENCY_TRAVEL_DOCUMENT, DocumentType.LAISSEZ_PASSER),
+        )
+        .exclude(document_number="")
+        .order_by("migrant_id", "document_issued_on", "id")
+        .values_list("migrant_id", "document_type", "document_number")
+    )
+    return {migrant_id: (kind, number) for migrant_id, kind, number in rows}

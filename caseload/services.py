@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Office
-from core.audit import audit_record
+from core.audit import audit_record, client_ip
 from core.events import record_event
+from core.models import AuditEntry
 from crises.models import Crisis
 from crises.selectors import crises_visible_to
 from partners.models import Government, Partner
@@ -556,3 +557,122 @@ def case_transfer_decide(
             after={"status": share.status, "owner": share.to_office_id if accept else share.from_office_id},
         )
     return share
+
+
+# The recipient's steps of a transport referral that a movement makes on its behalf, in order.
+_TRANSPORT_PATH = (
+    ReferralStatus.SENT,
+    ReferralStatus.ACKNOWLEDGED,
+    ReferralStatus.IN_PROGRESS,
+    ReferralStatus.COMPLETED,
+)
+_MOVEMENT_STAGES = {"boarded": ReferralStatus.IN_PROGRESS, "arrived": ReferralStatus.COMPLETED}
+
+
+def transport_referrals_follow_movement(
+    *,
+    actor,
+    migrant_ids: list[int],
+    movement_reference: str,
+    stage: str,
+    outcome: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """The transport referrals of a movement's passengers follow it (DESIGN "Operations"): when a
+    person boards, their open transport referral moves to in progress; when the movement arrives, it is
+    completed with the journey (departure, destination, date) as its outcome.
+
+    These are the recipient's transitions of the referral machine, made here on behalf of the
+    movement by the staff member who recorded it: each step is a referral event and an audit entry
+    that name the movement, and a ``referral.transitioned`` event as for any transition. Only the
+    movement service calls this; the referrals are locked and moved in bulk. Answers how many moved.
+    """
+    target = _MOVEMENT_STAGES.get(stage)
+    if target is None:
+        raise ValueError(f"unknown movement stage {stage!r}")
+    sources = _TRANSPORT_PATH[: _TRANSPORT_PATH.index(target)]
+    if target == ReferralStatus.COMPLETED:
+        missing = [f for f in OUTCOME_FIELDS[ReferralKind.TRANSPORT] if not (outcome or {}).get(f)]
+        if missing:
+            raise ValidationError({f: [_("Record this before completing the referral.")] for f in missing})
+    if not migrant_ids:
+        return 0
+    now = timezone.now()
+    note = _("By movement %(reference)s (%(stage)s).") % {"reference": movement_reference, "stage": stage}
+    with transaction.atomic():
+        referrals = list(
+            Referral.objects.select_for_update(of=("self",))
+            .filter(
+                migrant_id__in=migrant_ids,
+                kind=ReferralKind.TRANSPORT,
+                status__in=sources,
+                pk__in=referrals_visible_to(actor).values("pk"),
+            )
+            .order_by("pk")
+        )
+        if not referrals:
+            return 0
+        events: list[ReferralEvent] = []
+        audits: list[AuditEntry] = []
+        ip = client_ip(request)
+        for referral in referrals:
+            previous = referral.status
+            for step_from, step_to in zip(_TRANSPORT_PATH, _TRANSPORT_PATH[1:], strict=False):
+                if _TRANSPORT_PATH.index(step_from) < _TRANSPORT_PATH.index(previous):
+                    continue
+                if _TRANSPORT_PATH.index(step_to) > _TRANSPORT_PATH.index(target):
+                    break
+                events.append(
+                    ReferralEvent(
+                        referral=referral,
+                        action=BY_TARGET[step_to].action,
+                        from_status=step_from,
+                        to_status=step_to,
+                        actor=actor,
+                        at=now,
+                        note=note,
+                    )
+                )
+            referral.status = target
+            if target == ReferralStatus.COMPLETED:
+                for name in OUTCOME_FIELDS[ReferralKind.TRANSPORT]:
+                    setattr(referral, name, outcome[name])
+                referral.closed_at = now
+            audits.append(
+                AuditEntry(
+                    actor=actor if getattr(actor, "is_authenticated", False) else None,
+                    action=AuditEntry.Action.UPDATE,
+                    object_type=referral._meta.label_lower,
+                    object_id=str(referral.pk),
+                    ip_address=ip,
+                    reason=note,
+                    before={"status": previous},
+                    after={"status": target, "by_movement": movement_reference},
+                )
+            )
+            referral._previous_status = previous
+        fields = ["status", "updated_at"]
+        if target == ReferralStatus.COMPLETED:
+            fields += [*OUTCOME_FIELDS[ReferralKind.TRANSPORT], "closed_at"]
+        for referral in referrals:
+            referral.updated_at = now
+        Referral.objects.bulk_update(referrals, fields, batch_size=500)
+        ReferralEvent.objects.bulk_create(events, batch_size=1000)
+        AuditEntry.objects.bulk_create(audits, batch_size=1000)
+        for referral in referrals:
+            record_event(
+                "referral.transitioned",
+                subject=referral,
+                actor=actor,
+                crisis_id=referral.crisis_id,
+                office_id=referral.office_id,
+                payload={
+                    "from": referral._previous_status,
+                    "to": target,
+                    "kind": referral.kind,
+                    "recipient_type": referral.recipient_type,
+                    "recipient_id": referral.recipient_id,
+                    "by_movement": True,
+                },
+            )
+    return len(referrals)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "crises",
     "sectors",
     "caseload",
+    "movements",
     "reports",
 ]
 
@@ -471,6 +472,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ReferralKindEnum": "sectors.referral_kinds.ReferralKind",
     "ReferralPriorityEnum": "caseload.models.Priority",
     "ReferralStatusEnum": "caseload.models.ReferralStatus",
+    "MovementKindEnum": "movements.models.MovementKind",
+    "MovementStatusEnum": "movements.models.MovementStatus",
+    "MovementModeEnum": "movements.models.Mode",
+    "BoardingStatusEnum": "movements.models.BoardingStatus",
+    "FitnessEnum": "movements.models.Fitness",
+    "TravelDocumentTypeEnum": "movements.models.TravelDocumentType",
     "CaseShareKindEnum": "caseload.models.CaseShare.Kind",
     "CaseShareStatusEnum": "caseload.models.CaseShare.Status",
     "PartnerKindEnum": "partners.models.Partner.Kind",

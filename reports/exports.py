@@ -16,11 +16,7 @@ language, the hashtag row never changes.
 
 from __future__ import annotations
 
-import csv
-import datetime
-import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +37,7 @@ from caseload.models import Migrant, Referral
 from caseload.selectors import migrants_visible_to, referrals_visible_to
 from core.audit import audit_record
 from core.models import AuditEntry
+from core.tabular import CONTENT_TYPES, CSV, XLSX, Column, csv_lines, xlsx_workbook
 from crises.forms import CrisisFilterForm
 from crises.models import AffectedFigure, AffectedGroup, Crisis
 from crises.selectors import crisis_list
@@ -58,22 +55,7 @@ DATASET_LABELS = {
     CRISES: gettext_lazy("Crises"),
 }
 
-CSV = "csv"
-XLSX = "xlsx"
 FORMATS = (CSV, XLSX)
-CONTENT_TYPES = {
-    CSV: "text/csv; charset=utf-8",
-    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    """One exported column: its header (in the user's language), its HXL hashtag and its value."""
-
-    header: str | Promise
-    tag: str
-    value: Callable[[Any], Any]
 
 
 # --- Migrants -------------------------------------------------------------------------------------
@@ -333,44 +315,7 @@ def export_audit(
     )
 
 
-# --- Writing --------------------------------------------------------------------------------------
-# A cell a spreadsheet would run as a formula (CSV injection, OWASP); plain numbers such as an
-# E.164 phone number are left alone.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?[\d\s().]+$")
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value, datetime.UTC).isoformat(timespec="seconds")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(item) for item in value)
-    text = str(value)
-    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
-        return "'" + text
-    return text
-
-
-def _cell(value: Any) -> Any:
-    """A value for a spreadsheet cell: numbers and dates keep their type (Excel has no time zones:
-    date-times are written in UTC)."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value, datetime.UTC).replace(tzinfo=None)
-    if value is None or isinstance(value, (int, float, datetime.date)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(item) for item in value)
-    return str(value)
-
-
+# --- Writing ---------------------------------------------------------------------------------------
 def export_rows(export: Export, *, user, request: HttpRequest | None = None) -> Iterator[list]:
     """The values of each row, read a chunk at a time; the sensitive records of each chunk go to the
     access log in one INSERT."""
@@ -386,60 +331,12 @@ def export_rows(export: Export, *, user, request: HttpRequest | None = None) -> 
         log_reads(user=user, objects=sensitive, request=request)
 
 
-class _Echo:
-    """A file-like object whose write() answers what it was given, for csv.writer in a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_stream(export: Export, rows: Iterable[list]) -> Iterator[bytes]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow([str(column.header) for column in export.columns]).encode()
-    yield writer.writerow([column.tag for column in export.columns]).encode()
-    batch: list[str] = []
-    for row in rows:
-        batch.append(writer.writerow([_text(value) for value in row]))
-        if len(batch) >= 200:
-            yield "".join(batch).encode()
-            batch = []
-    if batch:
-        yield "".join(batch).encode()
+    return csv_lines(export.columns, rows)
 
 
 def xlsx_file(export: Export, rows: Iterable[list], into=None):
-    """The workbook in a temporary file, or in ``into`` (openpyxl's write-only mode keeps no row in
-    memory)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=export.dataset)
-    bold = Font(bold=True)
-    header = []
-    for column in export.columns:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    sheet.append([column.tag for column in export.columns])
-    for row in rows:
-        cells = []
-        for value in row:
-            value = _cell(value)
-            if isinstance(value, str) and value.startswith("="):
-                # openpyxl would write it as a formula: keep it text.
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
-    handle = into if into is not None else tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return xlsx_workbook(export.dataset, export.columns, rows, into=into)
 
 
 def export_filename(dataset: str, fmt: str) -> str:
