@@ -28,9 +28,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from caseload.access_log import log_reads
 from caseload.models import Migrant
@@ -179,7 +178,9 @@ def manifest_prepare(*, user, movement: Movement, version: str) -> Manifest:
         target = _recipient_for(user, movement)
         blocked = list(unshared_passengers(movement, **target)[:50])
         if blocked:
-            names = ", ".join(f"{p.migrant.given_name} {p.migrant.family_name} ({p.migrant.reference})" for p in blocked)
+            names = ", ".join(
+                f"{p.migrant.given_name} {p.migrant.family_name} ({p.migrant.reference})" for p in blocked
+            )
             raise ValidationError(
                 {
                     "version": [

@@ -14,6 +14,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -87,7 +88,7 @@ class Movement(models.Model):
     planned_arrival = models.DateTimeField(_("planned arrival"))
     actual_departure = models.DateTimeField(_("actual departure"), null=True, blank=True)
     actual_arrival = models.DateTimeField(_("actual arrival"), null=True, blank=True)
-    seat_capacity = models.PositiveIntegerField(_("seats"))
+    seat_capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
     # Passengers holding a seat (booked or boarded): kept by the services under the movement's row
     # lock, and the database refuses a count above the capacity.
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
