@@ -15,7 +15,7 @@ from crises.models import Crisis
 from crises.selectors import crises_visible_to
 from sectors.referral_kinds import ReferralKind
 
-from .models import OPEN_STATUSES, Migrant, Referral, ReferralStatus, Vulnerability
+from .models import OPEN_STATUSES, DocumentStatus, Migrant, Referral, ReferralStatus, Vulnerability
 from .validators import normalise_document, normalise_name
 
 
@@ -53,6 +53,7 @@ class MigrantFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or document number"), method="filter_q")
     crisis = ListedModelChoiceFilter(label=_("Crisis"), queryset=_crises, widget=FastSelect)
     nationality = django_filters.ChoiceFilter(label=_("Nationality"), choices=country_choices, widget=FastSelect)
+    document_status = django_filters.ChoiceFilter(label=_("Travel document"), choices=DocumentStatus.choices)
     vulnerability = django_filters.ChoiceFilter(
         label=_("Vulnerability"), choices=Vulnerability.choices, method="filter_vulnerability"
     )

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("crises.api.urls")),
     path("", include("sectors.api.urls")),
     path("", include("caseload.api.urls")),
+    path("", include("movements.api.urls")),
     path("", include("reports.api.urls")),
 ]
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("crises/", include("crises.urls")),
     path("sectors/", include("sectors.urls")),
     path("caseload/", include("caseload.urls")),
+    path("movements/", include("movements.urls")),
     path("partners/", include("partners.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include(api_v1)),

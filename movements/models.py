@@ -401,6 +401,11 @@ class Passenger(models.Model):
         return bool(self.document_type and self.document_number)
 
     @property
+    def special_needs_labels(self) -> list[str]:
+        labels = dict(SpecialNeed.choices)
+        return [str(labels.get(code, code)) for code in self.special_needs or []]
+
+    @property
     def is_unaccompanied_child(self) -> bool:
         return SpecialNeed.UNACCOMPANIED_CHILD in (self.special_needs or [])
 

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.db.models import Q, QuerySet
 
 from caseload.selectors import consent_names, migrants_visible_to
@@ -113,3 +115,57 @@ def recent_movements(user, *, crisis_id: int | None = None) -> QuerySet[Movement
     if crisis_id:
         movements = movements.filter(crisis_id=crisis_id)
     return movements.select_related("crisis", "office").order_by("-planned_departure", "-id")
+
+
+def manifest_counts(user, movement: Movement) -> dict[str, int]:
+    """Booked, boarded, no-show, offloaded and fitness to travel among the passengers the user sees
+    (one query); seats left is the movement's own figure."""
+    from django.db.models import Count
+
+    rows = passengers_visible_to(user, movement).order_by().values("boarding_status", "fitness").annotate(n=Count("id"))
+    counts = {"booked": 0, "boarded": 0, "no_show": 0, "offloaded": 0, "fit": 0, "fit_with_escort": 0, "unfit": 0}
+    counts["not_assessed"] = 0
+    for row in rows:
+        counts[row["boarding_status"]] += row["n"]
+        counts[row["fitness"] or "not_assessed"] += row["n"]
+    counts["passengers"] = counts["booked"] + counts["boarded"] + counts["no_show"] + counts["offloaded"]
+    counts["seats_left"] = movement.seats_left
+    return counts
+
+
+def selection_candidates(
+    user,
+    movement: Movement,
+    *,
+    migrant_ids: list[int] | None = None,
+    household: str = "",
+    filters: dict | None = None,
+    request=None,
+) -> list:
+    """The people of the movement's crisis a selection names, among those the user sees: by id, a
+    household or group together, or the caseload list's filters (``caseload.filters.MigrantFilter``).
+    An id the user cannot see, or a bad filter, is a ValidationError naming the field."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from caseload.filters import MigrantFilter
+
+    people = migrants_visible_to(user).filter(crisis_id=movement.crisis_id)
+    if migrant_ids:
+        found = list(people.filter(pk__in=migrant_ids))
+        unknown = sorted(set(migrant_ids) - {m.pk for m in found})
+        if unknown:
+            raise ValidationError(
+                {"migrants": [_("No case %(ids)s in this movement's crisis.") % {"ids": ", ".join(map(str, unknown))}]}
+            )
+        return found
+    if household.strip():
+        found = list(people.filter(household=household.strip()))
+        if not found:
+            raise ValidationError({"household": [_("No household %(ref)s in this crisis.") % {"ref": household}]})
+        return found
+    request = request or SimpleNamespace(user=user)  # the filter's crisis choices are the user's
+    filterset = MigrantFilter({**(filters or {}), "crisis": str(movement.crisis_id)}, queryset=people, request=request)
+    if not filterset.is_valid():
+        raise ValidationError({f"filter.{name}": list(errors) for name, errors in filterset.form.errors.items()})
+    return list(filterset.qs.order_by("pk"))
