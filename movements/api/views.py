@@ -247,8 +247,8 @@ class MovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("version", OpenApiTypes.STR, enum=list(documents.VERSIONS), required=True),
-            OpenApiParameter("format", OpenApiTypes.STR, enum=list(documents.FORMATS), required=True),
+            OpenApiParameter("version", OpenApiTypes.STR, enum=[*documents.VERSIONS], required=True),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=[*documents.FORMATS], required=True),
         ],
         responses={(200, "text/csv"): OpenApiTypes.BINARY},
     )
