@@ -44,7 +44,7 @@ ACCOUNTS = [
 DEMO_AUTHENTICATOR_NAME = "demo authenticator"
 MFA_ACCOUNTS = ["hq", "gov_egy", "gov_bgd", "unhcr"]
 GRANTS = [
-    ("com_lby", "lby", ["view_sensitive_records", "override_consent"]),
+    ("com_lby", "lby", ["view_sensitive_records", "override_consent", "override_travel_document"]),
     ("staff_lby", "lby", ["view_sensitive_records"]),
 ]
 

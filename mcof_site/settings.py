@@ -325,6 +325,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-pass-2026")
+# Share of the demo flight's 150 and the demo ship's 400 passengers that seed_demo registers (movements.demo).
+DEMO_MOVEMENT_SCALE = float(env_int("DEMO_MOVEMENT_PERCENT", 100, minimum=1)) / 100
 
 # Two-step verification (accounts/mfa.py): a TOTP authenticator app with recovery codes, required
 # for these roles, offered to the others.

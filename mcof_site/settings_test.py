@@ -18,3 +18,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # One cache per test process, cleared between tests (conftest): throttles and counters never leak
 # from one test into another, and clearing it never touches the broker's Redis database.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# seed_demo in a test registers a tenth of the demo movements' passengers (movements.demo).
+DEMO_MOVEMENT_SCALE = 0.1

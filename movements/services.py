@@ -530,6 +530,61 @@ def _needs_escort(passenger: Passenger) -> bool:
     return passenger.is_unaccompanied_child and passenger.escort_id is None
 
 
+def _boarding_refusal(passenger: Passenger) -> str | None:
+    """Why a passenger may not board, or None: unfit to travel, an unaccompanied child without a named escort."""
+    who = {"name": _name(passenger.migrant)}
+    if passenger.fitness == Fitness.UNFIT:
+        return _("%(name)s is unfit to travel and cannot board.") % who
+    if _needs_escort(passenger):
+        return _("%(name)s is an unaccompanied child: name an escort first.") % who
+    return None
+
+
+def passengers_board_all(
+    *, actor, movement_id: int, passenger_ids: Iterable[int] | None = None, request: HttpRequest | None = None
+) -> tuple[int, list[str]]:
+    """Board a group at once (every booked passenger, or those named): the same rules as one by one,
+    in bulk; those who may not board stay booked and are named. Answers (boarded, refusals)."""
+    with transaction.atomic():
+        movement = _locked_movement(movement_id)
+        _require_office(actor, movement)
+        if movement.status != MovementStatus.BOARDING:
+            raise ValidationError({"status": [_("Passengers board while the movement is boarding.")]})
+        booked = Passenger.objects.select_for_update(of=("self",)).filter(
+            movement=movement, boarding_status=BoardingStatus.BOOKED
+        )
+        if passenger_ids is not None:
+            booked = booked.filter(pk__in=list(passenger_ids))
+        ready, refusals = [], []
+        for passenger in booked.select_related("migrant").order_by("order", "id"):
+            refusal = _boarding_refusal(passenger)
+            if refusal:
+                refusals.append(refusal)
+            else:
+                ready.append(passenger)
+        now = timezone.now()
+        Passenger.objects.filter(pk__in=[p.pk for p in ready]).update(
+            boarding_status=BoardingStatus.BOARDED, boarded_at=now, boarding_recorded_by=actor
+        )
+        _bump(movement)
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=movement,
+            request=request,
+            reason="passengers boarded",
+            after={"boarded": [p.migrant_id for p in ready]},
+        )
+        transport_referrals_follow_movement(
+            actor=actor,
+            migrant_ids=[p.migrant_id for p in ready],
+            movement_reference=movement.reference,
+            stage="boarded",
+            request=request,
+        )
+    return len(ready), refusals
+
+
 def passenger_board(
     *, actor, passenger_id: int, status: str, reason: str = "", request: HttpRequest | None = None
 ) -> Passenger:
@@ -545,24 +600,9 @@ def passenger_board(
         _require_office(actor, movement)
         if movement.status != MovementStatus.BOARDING:
             raise ValidationError({"status": [_("Passengers board while the movement is boarding.")]})
-        if status == BoardingStatus.BOARDED:
-            if passenger.fitness == Fitness.UNFIT:
-                raise ValidationError(
-                    {
-                        "status": [
-                            _("%(name)s is unfit to travel and cannot board.") % {"name": _name(passenger.migrant)}
-                        ]
-                    }
-                )
-            if _needs_escort(passenger):
-                raise ValidationError(
-                    {
-                        "status": [
-                            _("%(name)s is an unaccompanied child: name an escort first.")
-                            % {"name": _name(passenger.migrant)}
-                        ]
-                    }
-                )
+        refusal = _boarding_refusal(passenger) if status == BoardingStatus.BOARDED else None
+        if refusal:
+            raise ValidationError({"status": [refusal]})
         if status == BoardingStatus.OFFLOADED and not reason.strip():
             raise ValidationError({"reason": [_("Give the reason for offloading.")]})
         previous = passenger.boarding_status
@@ -828,6 +868,7 @@ __all__ = [
     "movement_create",
     "movement_transition",
     "passenger_board",
+    "passengers_board_all",
     "passenger_receive",
     "passenger_remove",
     "passenger_share_override",

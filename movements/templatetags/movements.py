@@ -5,20 +5,22 @@ from __future__ import annotations
 import zoneinfo
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 register = template.Library()
 
 
 @register.filter
-def in_zone(value, zone: str):
-    """``{{ movement.planned_departure|in_zone:movement.origin_timezone|date:"Y-m-d H:i T" }}``"""
+def local_time(value, zone: str) -> str:
+    """``{{ movement.planned_departure|local_time:movement.origin_timezone }}``: the time as the place
+    reads it, with its zone's abbreviation (Django's ``date`` filter would turn it back to UTC)."""
     if not value:
-        return value
+        return ""
     try:
-        return timezone.localtime(value, zoneinfo.ZoneInfo(zone))
+        local = timezone.localtime(value, zoneinfo.ZoneInfo(zone))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return value
+        local = value
+    return dateformat.format(local, "Y-m-d H:i T")
 
 
 @register.filter

@@ -8,7 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app that has demo data keeps it in <app>/demo.py with seed(stdout) -> dict; order matters.
-DEMO_MODULES = ["accounts.demo", "crises.demo", "sectors.demo", "caseload.demo", "partners.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "crises.demo",
+    "sectors.demo",
+    "caseload.demo",
+    "movements.demo",
+    "partners.demo",
+]
 
 
 class Command(BaseCommand):
