@@ -205,7 +205,7 @@ def passengers_add(request: HttpRequest, pk: int) -> HttpResponse:
             "filter": filterset,
             "plan": plan,
             "error": error,
-            "hidden": [(k, v) for k in ("references", "household", *FILTER_FIELDS) for v in (data or {}).getlist(k)]
+            "hidden": [(k, v) for k in ("references", "household", *FILTER_FIELDS) for v in data.getlist(k)]
             if data is not None
             else [],
         },

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from core.tests.test_pages import PAGES
+from core.tests.test_pages import PAGES, movement_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,7 +13,7 @@ def test_main_pages_have_no_serious_accessibility_finding(page, login, live_serv
     findings = {}
     for username, paths in PAGES.items():
         login(page, username)
-        for path in paths:
+        for path in paths + (movement_pages() if username == "staff_lby" else []):
             page.goto(f"{live_server.url}{path}")
             found = axe_violations(page)
             if found:

@@ -22,6 +22,7 @@ PAGES = {
         "/caseload/referrals/",
         "/audit/",
         "/partners/",
+        "/movements/",
     ],
     "staff_lby": [
         "/",
@@ -31,8 +32,10 @@ PAGES = {
         "/caseload/referrals/",
         "/caseload/migrants/new/",
         "/crises/register/",
+        "/movements/",
+        "/movements/new/",
     ],
-    "gov_egy": ["/", "/caseload/inbox/"],
+    "gov_egy": ["/", "/caseload/inbox/", "/movements/"],
     "unhcr": ["/", "/caseload/inbox/"],
 }
 
@@ -56,11 +59,25 @@ def _crisis_page(users) -> str:
     return [f"/crises/{crisis.pk}/", f"/sectors/crises/{crisis.pk}/"] if crisis else []
 
 
+def movement_pages() -> list[str]:
+    """The demo movements' pages: each one's page, and the flight's manifest, adding passengers to the
+    convoy and its boarding checklist (what staff_lby opens at the gate)."""
+    from movements.demo import CONVOY, FLIGHT
+    from movements.models import Movement
+
+    pages = [f"/movements/{m.pk}/" for m in Movement.objects.order_by("pk")]
+    flight, convoy = Movement.objects.get(service_number=FLIGHT), Movement.objects.get(service_number=CONVOY)
+    return [*pages, f"/movements/{flight.pk}/manifest/office/", f"/movements/{convoy.pk}/passengers/add/"]
+
+
 def test_every_main_page_weighs_less_than_150_kb_compressed(full_demo, client_for):
     weights = {}
     for username, paths in PAGES.items():
         client = client_for(full_demo[username])
-        for path in paths + (_crisis_page(full_demo) if username in ("hq", "staff_lby") else []):
+        extra = _crisis_page(full_demo) if username in ("hq", "staff_lby") else []
+        if username == "staff_lby":
+            extra += movement_pages()
+        for path in paths + extra:
             response = client.get(path)
             assert response.status_code == 200, (username, path)
             html = response.content.decode()

@@ -85,6 +85,7 @@ def _pk_object(name: str, role: str, side, world):
         (("caseload:import",), side.batch),
         (("reports:export_job", "export-job-"), side.export_job),
         (("caseload:duplicate",), side.duplicate),
+        (("movements:", "movement-"), side.movement),
         (("partners:notification", "notification-"), side.partner_notification if partner_side else side.notification),
         (("partners:webhook", "webhook-"), side.partner_webhook if partner_side else side.webhook),
         (("office-",), side.office),
@@ -110,6 +111,7 @@ FIXED = {
     "content_type_id": 1,
     "object_id": 0,
     "url": "nowhere",
+    "version": "carrier",
 }
 
 
@@ -128,6 +130,8 @@ def path_for(route: Route, role: str, side, world) -> str:
             kwargs[param] = obj.pk
         elif param == "format":
             continue
+        elif param == "passenger_id":
+            kwargs[param] = side.passenger.pk
         else:
             kwargs[param] = FIXED[param]
     return reverse(route.name, kwargs=kwargs)
@@ -141,6 +145,9 @@ PAYLOADS = {
     "escalation-reject": {"comment": "not enough"},
     "escalation-approve": {"comment": "agreed"},
     "caseload:transfer_decide": {"decision": "accept"},
+    "movements:transition": {"to": "boarding"},
+    "movement-transition": {"to": "boarding"},
+    "movements:boarding_mark": {"mark": "boarded"},
 }
 
 
@@ -184,7 +191,7 @@ def _allowed(route: Route, method: str) -> set[str] | None:
 
 
 def _has_object(route: Route) -> bool:
-    return any(p in ("pk", "crisis_id", "referral_id") for p in route.params)
+    return any(p in ("pk", "crisis_id", "referral_id", "passenger_id") for p in route.params)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -269,7 +276,7 @@ OFFICE_ROLES = {"staff", "other_staff", "chief", "hq"}
 GLOBAL = {"office-detail", "government-detail", "partner-detail", "matrix-cell-detail"}
 # Browser actions that refuse with a message and a redirect back: a refused role may get the redirect,
 # but nothing is written (checked for every refused request: no domain event recorded).
-SOFT_REFUSAL = {"crises:decide", "crises:extend", "caseload:referral_transition"}
+SOFT_REFUSAL = {"crises:decide", "crises:extend", "caseload:referral_transition", "movements:transition"}
 
 EXPECTED: dict[str, dict[str, str]] = {
     "api-docs": {"GET": SIGNED_IN},
@@ -345,6 +352,24 @@ EXPECTED: dict[str, dict[str, str]] = {
     "migrant-consents": {"GET": "staff chief hq", "POST": "staff chief hq"},
     "migrant-detail": {"GET": "staff chief hq", "PATCH": "staff chief"},
     "migrant-list": {"GET": SIGNED_IN, "POST": "staff other_staff chief"},
+    "movement-detail": {"GET": "staff chief hq gov partner"},
+    "movement-events": {"GET": "staff chief hq"},
+    "movement-list": {"GET": SIGNED_IN, "POST": "staff other_staff chief"},
+    "movement-manifest": {"GET": "staff chief hq gov partner"},
+    "movement-passenger": {"DELETE": "staff chief", "PATCH": "staff chief"},
+    "movement-passengers": {"GET": "staff chief hq gov partner", "POST": "staff chief"},
+    "movement-transition": {"POST": "staff chief"},
+    "movements:boarding": {"GET": "staff chief", "POST": ""},
+    "movements:boarding_mark": {"GET": "", "POST": "staff chief"},
+    "movements:create": {"GET": "staff other_staff chief", "POST": "staff other_staff chief"},
+    "movements:detail": {"GET": "staff chief hq gov partner", "POST": ""},
+    "movements:list": {"GET": SIGNED_IN, "POST": ""},
+    "movements:manifest": {"GET": "staff chief hq", "POST": ""},
+    "movements:manifest_download": {"GET": "staff chief hq", "POST": ""},
+    "movements:passenger_edit": {"GET": "staff chief", "POST": "staff chief"},
+    "movements:passenger_remove": {"GET": "", "POST": "staff chief"},
+    "movements:passengers_add": {"GET": "staff chief", "POST": "staff chief"},
+    "movements:transition": {"GET": "", "POST": "staff chief"},
     "notification-detail": {"GET": "staff chief hq gov partner"},
     "notification-list": {"GET": SIGNED_IN},
     "notification-resend": {"POST": "hq"},

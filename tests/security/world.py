@@ -43,6 +43,8 @@ class Side:
     notification: object
     partner_notification: object
     export_job: object  # a large export, built and ready, requested by the side's Chief of Mission
+    movement: object  # bound for the side's government, its partner the receiving agency
+    passenger: object  # the side's migrant on it
     marker: str  # a string that appears in this side's rows and nowhere else
 
 
@@ -134,6 +136,30 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         done_rows=1,
         file_name=export_file,
     )
+    from movements.services import movement_create, passengers_add
+
+    departure = datetime.datetime(2026, 3, 1, 8, 0, tzinfo=datetime.UTC)
+    movement = movement_create(
+        actor=chief,
+        office=office,
+        crisis=crisis,
+        data={
+            "kind": "return",
+            "mode": "air",
+            "carrier": f"Zzcarrier{tag}",
+            "origin_country": office.country,
+            "origin_place": "Capital airport",
+            "origin_timezone": "Africa/Tripoli",
+            "destination_country": government.country,
+            "destination_place": "Home airport",
+            "destination_timezone": "Africa/Cairo",
+            "planned_departure": departure,
+            "planned_arrival": departure + datetime.timedelta(hours=3),
+            "seat_capacity": 10,
+            "receiving_partner": partner,
+        },
+    )
+    passenger = passengers_add(actor=chief, movement_id=movement.pk, migrants=[migrant]).passengers[0]
     low, high = sorted([migrant, twin], key=lambda m: m.pk)
     duplicate = DuplicateCandidate.objects.create(
         office=office, migrant_a=low, migrant_b=high, reason="name", score=1.0
@@ -158,6 +184,8 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         notification=notification,
         partner_notification=partner_notification,
         export_job=export_job,
+        movement=movement,
+        passenger=passenger,
         marker=f"Zzfamily{tag}",
     )
 
