@@ -169,3 +169,18 @@ def selection_candidates(
     if not filterset.is_valid():
         raise ValidationError({f"filter.{name}": list(errors) for name, errors in filterset.form.errors.items()})
     return list(filterset.qs.order_by("pk"))
+
+
+def people_moved(user) -> QuerySet[Passenger]:
+    """Passengers who travelled (boarded a movement that has arrived), of the movements the user sees
+    and, for office staff, only people whose case they may see: the dashboard counts them."""
+    moved = Passenger.objects.filter(
+        movement__in=movements_visible_to(user).values("pk"),
+        movement__status__in=(MovementStatus.ARRIVED, MovementStatus.CLOSED),
+        boarding_status="boarded",
+    )
+    if user.is_office_staff:
+        moved = moved.filter(migrant__in=migrants_visible_to(user).values("pk"))
+    elif not user.is_hq:
+        return moved.none()
+    return moved

@@ -27,6 +27,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from caseload.selectors import migrants_visible_to, referrals_visible_to
 from core.countries import country_name
 from crises.models import CrisisCountry, Phase
 from crises.selectors import crises_visible_to
+from movements.selectors import people_moved
 from sectors.referral_kinds import ReferralKind
 
 # A long tail of crises or nationalities is summed up in one "other" row.
@@ -332,6 +334,71 @@ def median_time_to_complete(medians: dict[str, list]) -> Table:
     return table
 
 
+# --- People moved (movements) -----------------------------------------------------------------
+def _moved_groups(user, filters: Filters) -> list[list]:
+    """Boarded passengers of arrived movements by crisis, destination country and ISO week of the
+    arrival: one grouped query over what the user may see (movements.selectors.people_moved)."""
+    moved = people_moved(user)
+    if filters.crisis_id:
+        moved = moved.filter(movement__crisis_id=filters.crisis_id)
+    if filters.country:
+        other = CrisisCountry.objects.filter(crisis_id=OuterRef("movement__crisis_id"), country=filters.country)
+        moved = moved.filter(Q(movement__crisis__country=filters.country) | Q(Exists(other)))
+    moved = _created_between(moved, filters, "movement__actual_arrival")
+    groups = (
+        moved.order_by()
+        .annotate(week=TruncWeek("movement__actual_arrival"))
+        .values("movement__crisis__code", "movement__crisis__name", "movement__destination_country", "week")
+        .annotate(n=Count("id"))
+        .order_by("week", "movement__crisis__code", "movement__destination_country")
+    )
+    return [
+        [
+            g["movement__crisis__code"],
+            g["movement__crisis__name"],
+            g["movement__destination_country"],
+            g["week"].date().isoformat(),
+            g["n"],
+        ]
+        for g in groups
+    ]
+
+
+def _moved_table(key: str, title: str, row_header: str, rows: list[tuple[str, int]], *, top: bool) -> Table:
+    listed = _top(rows, _("Others")) if top else [(label, [n]) for label, n in rows]
+    return Table(
+        key=key,
+        title=title,
+        row_header=row_header,
+        columns=[_("People moved")],
+        rows=listed,
+        totals=[sum(n for _label, n in rows)],
+        horizontal=top,
+    )
+
+
+def people_moved_tables(groups: list[list]) -> list[Table]:
+    by_crisis: dict[str, int] = defaultdict(int)
+    by_destination: dict[str, int] = defaultdict(int)
+    by_week: dict[str, int] = defaultdict(int)
+    for code, name, destination, week, n in groups:
+        by_crisis[f"{code} {name}"] += n
+        by_destination[f"{country_name(destination)} ({destination})"] += n
+        by_week[week] += n
+
+    def ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+    weeks = [(_("Week of %(date)s") % {"date": week}, n) for week, n in sorted(by_week.items())]
+    return [
+        _moved_table("moved-crisis", _("People moved by crisis"), _("Crisis"), ranked(by_crisis), top=True),
+        _moved_table(
+            "moved-destination", _("People moved by destination"), _("Destination"), ranked(by_destination), top=True
+        ),
+        _moved_table("moved-week", _("People moved per week"), _("Week of arrival"), weeks, top=False),
+    ]
+
+
 @dataclass
 class Dashboard:
     filters: Filters
@@ -339,6 +406,7 @@ class Dashboard:
     tables: list[Table]
     # When the figures were computed: now for a live dashboard, earlier for one read from a snapshot.
     as_of: datetime.datetime | None = None
+    people_moved: int = 0
 
     def charts(self) -> list[dict]:
         charts = []
@@ -352,7 +420,7 @@ class Dashboard:
 
 def compute_figures(user, filters: Filters, *, now: datetime.datetime | None = None) -> dict:
     """The raw figures of a dashboard: codes and counts, no translated word, so that they can be
-    kept as JSON (``reports.snapshots``) and drawn in any language. Five grouped queries."""
+    kept as JSON (``reports.snapshots``) and drawn in any language. Six grouped queries."""
     now = now or timezone.now()
     crises, migrants, referrals = scoped_querysets(user, filters)
     return {
@@ -362,6 +430,7 @@ def compute_figures(user, filters: Filters, *, now: datetime.datetime | None = N
         "caseload_nationality": _nationality_groups(migrants),
         "referrals": _referral_groups(referrals, now),
         "medians": _medians(referrals),
+        "moved": _moved_groups(user, filters),
     }
 
 
@@ -389,13 +458,16 @@ def dashboard_from(filters: Filters, figures: dict) -> Dashboard:
             referral_table,
             overdue_table,
             median_time_to_complete(figures["medians"]),
+            # A snapshot kept before movements were counted has none.
+            *people_moved_tables(figures.get("moved", [])),
         ],
         as_of=datetime.datetime.fromisoformat(figures["computed_at"]),
+        people_moved=sum(group[-1] for group in figures.get("moved", [])),
     )
 
 
 def dashboard_for(user, filters: Filters | None = None, *, now: datetime.datetime | None = None) -> Dashboard:
-    """The HQ or office dashboard computed live: five grouped queries, whatever the size of the data."""
+    """The HQ or office dashboard computed live: six grouped queries, whatever the size of the data."""
     filters = filters or Filters()
     return dashboard_from(filters, compute_figures(user, filters, now=now))
 

@@ -43,6 +43,7 @@ class DashboardSerializer(serializers.Serializer):
     filters = FiltersSerializer()
     totals = TotalsSerializer()
     tables = TableSerializer(many=True)
+    people_moved = serializers.IntegerField(help_text="Boarded passengers of movements that have arrived.")
 
 
 class StatusCountSerializer(serializers.Serializer):

@@ -159,10 +159,50 @@ def _totals(html: str) -> dict[str, int]:
 @pytest.mark.parametrize(
     ("username", "expected"),
     [
-        ("hq", {"crises": 3, "migrants": 15, "referrals": 12, "open_referrals": 7, "overdue_referrals": 2}),
-        ("staff_lby", {"crises": 1, "migrants": 9, "referrals": 8, "open_referrals": 5, "overdue_referrals": 1}),
-        ("staff_tun", {"crises": 1, "migrants": 4, "referrals": 3, "open_referrals": 2, "overdue_referrals": 1}),
-        ("staff_hti", {"crises": 1, "migrants": 2, "referrals": 1, "open_referrals": 0, "overdue_referrals": 0}),
+        (
+            "hq",
+            {
+                "crises": 3,
+                "migrants": 15,
+                "referrals": 12,
+                "open_referrals": 7,
+                "people_moved": 0,
+                "overdue_referrals": 2,
+            },
+        ),
+        (
+            "staff_lby",
+            {
+                "crises": 1,
+                "migrants": 9,
+                "referrals": 8,
+                "open_referrals": 5,
+                "people_moved": 0,
+                "overdue_referrals": 1,
+            },
+        ),
+        (
+            "staff_tun",
+            {
+                "crises": 1,
+                "migrants": 4,
+                "referrals": 3,
+                "open_referrals": 2,
+                "people_moved": 0,
+                "overdue_referrals": 1,
+            },
+        ),
+        (
+            "staff_hti",
+            {
+                "crises": 1,
+                "migrants": 2,
+                "referrals": 1,
+                "open_referrals": 0,
+                "people_moved": 0,
+                "overdue_referrals": 0,
+            },
+        ),
         ("gov_egy", {"referrals": 4, "open_referrals": 2, "overdue_referrals": 0}),
         ("gov_bgd", {"referrals": 1, "open_referrals": 1, "overdue_referrals": 0}),
         ("unhcr", {"referrals": 4, "open_referrals": 2, "overdue_referrals": 1}),
@@ -176,7 +216,7 @@ def test_overview_page_shows_each_role_its_figures(world, client_for, username, 
     if username.startswith(("hq", "staff")):
         # One chart per figure that has something to draw (Haiti has no overdue referral).
         assert html.count("<canvas") == (5 if username == "staff_hti" else 6)
-        assert html.count('class="dashboard-table"') == 6
+        assert html.count('class="dashboard-table"') == 9  # and the three of people moved
         assert 'id="dashboard-charts"' in html and 'type="application/json"' in html
         assert "chart.umd.min.js" in html
         assert 'style="' not in html and "onclick" not in html
@@ -198,13 +238,13 @@ def _grow(world, n: int) -> None:
 
 
 @pytest.mark.parametrize("username", ["hq", "staff_lby", "staff_tun"])
-def test_dashboard_takes_five_queries_whatever_the_data(world, username, django_assert_num_queries):
+def test_dashboard_takes_six_queries_whatever_the_data(world, username, django_assert_num_queries):
     user = fresh(world.users[username])
     user.office_ids, user.office_ids_with("view_sensitive_records")  # the request loads these once
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         small = dashboard_for(user)
     _grow(world, 24)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         large = dashboard_for(user)
     assert large.totals["migrants"] > small.totals["migrants"]
 
@@ -254,6 +294,9 @@ def test_dashboard_api_per_role(world, api_for):
         "referrals",
         "overdue",
         "median",
+        "moved-crisis",
+        "moved-destination",
+        "moved-week",
     }
     inbox = api_for(world.users["unhcr"]).get("/api/v1/dashboard/").json()
     assert (inbox["total"], inbox["overdue"]) == (4, 1)
