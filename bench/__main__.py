@@ -29,11 +29,14 @@ def main(argv: list[str] | None = None) -> None:
 
     generate.ensure_loaded(fresh=args.fresh, scale=args.scale, log=log)
     generate.setup_django()
-    from . import measure
+    from . import measure, movements
+
+    log("measuring a movement of 1,000 passengers")
+    movement_lines = movements.measure(log=log)
 
     args_given = argv if argv is not None else sys.argv[1:]
     command = "python -m bench" + (" " + shlex.join(args_given) if args_given else " (what make bench runs)")
-    measure.run(requests=args.requests, duration=args.duration, command=command, t0=t0, log=log)
+    measure.run(requests=args.requests, duration=args.duration, command=command, t0=t0, log=log, notes=movement_lines)
 
 
 if __name__ == "__main__":

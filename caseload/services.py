@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Office
 from core.audit import audit_record, client_ip
-from core.events import record_event
+from core.events import EventRecord, record_event, record_events
 from core.models import AuditEntry
 from crises.models import Crisis
 from crises.selectors import crises_visible_to
@@ -634,10 +634,6 @@ def transport_referrals_follow_movement(
                     )
                 )
             referral.status = target
-            if target == ReferralStatus.COMPLETED:
-                for name in OUTCOME_FIELDS[ReferralKind.TRANSPORT]:
-                    setattr(referral, name, outcome[name])
-                referral.closed_at = now
             audits.append(
                 AuditEntry(
                     actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -651,28 +647,31 @@ def transport_referrals_follow_movement(
                 )
             )
             referral._previous_status = previous
-        fields = ["status", "updated_at"]
+        # Every referral gets the same values: one UPDATE, whatever the number of passengers.
+        values = {"status": target, "updated_at": now}
         if target == ReferralStatus.COMPLETED:
-            fields += [*OUTCOME_FIELDS[ReferralKind.TRANSPORT], "closed_at"]
-        for referral in referrals:
-            referral.updated_at = now
-        Referral.objects.bulk_update(referrals, fields, batch_size=500)
+            values.update({name: outcome[name] for name in OUTCOME_FIELDS[ReferralKind.TRANSPORT]}, closed_at=now)
+        Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(**values)
         ReferralEvent.objects.bulk_create(events, batch_size=1000)
         AuditEntry.objects.bulk_create(audits, batch_size=1000)
-        for referral in referrals:
-            record_event(
-                "referral.transitioned",
-                subject=referral,
-                actor=actor,
-                crisis_id=referral.crisis_id,
-                office_id=referral.office_id,
-                payload={
-                    "from": referral._previous_status,
-                    "to": target,
-                    "kind": referral.kind,
-                    "recipient_type": referral.recipient_type,
-                    "recipient_id": referral.recipient_id,
-                    "by_movement": True,
-                },
-            )
+        record_events(
+            "referral.transitioned",
+            [
+                EventRecord(
+                    subject=referral,
+                    crisis_id=referral.crisis_id,
+                    office_id=referral.office_id,
+                    payload={
+                        "from": referral._previous_status,
+                        "to": target,
+                        "kind": referral.kind,
+                        "recipient_type": referral.recipient_type,
+                        "recipient_id": referral.recipient_id,
+                        "by_movement": True,
+                    },
+                )
+                for referral in referrals
+            ],
+            actor=actor,
+        )
     return len(referrals)
