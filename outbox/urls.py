@@ -2,9 +2,8 @@ from django.urls import path
 
 from . import views
 
-app_name = "partners"
+app_name = "outbox"
 urlpatterns = [
-    path("", views.directory, name="directory"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/crisis/<int:crisis_id>/", views.notification_list, name="crisis_notifications"),
     path("notifications/referral/<int:referral_id>/", views.notification_list, name="referral_notifications"),

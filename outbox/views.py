@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -10,14 +10,10 @@ from core.pagination import keyset_page
 from crises.selectors import crises_visible_to
 
 from . import services
+from .audiences import subject_visible_to
 from .forms import NotificationFilterForm, StatusForm, WebhookEndpointForm
 from .models import DeliveryAttempt, Notification, WebhookEndpoint
-from .selectors import (
-    governments_visible_to,
-    notifications_visible_to,
-    partners_visible_to,
-    webhook_endpoints_visible_to,
-)
+from .selectors import notifications_visible_to, webhook_endpoints_visible_to
 
 PAGE_SIZE = 50
 
@@ -27,26 +23,7 @@ def _require_hq(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def directory(request: HttpRequest) -> HttpResponse:
-    """HQ's directory of the governments and partner organisations the system notifies."""
-    _require_hq(request)
-    return render(
-        request,
-        "partners/directory.html",
-        {
-            "governments": governments_visible_to(request.user).order_by("name"),
-            "partners": partners_visible_to(request.user).order_by("name"),
-        },
-    )
-
-
 # --- Delivery log --------------------------------------------------------------------------
-def _visible_referral(request: HttpRequest, referral_id: int):
-    from caseload.selectors import referrals_visible_to
-
-    return get_object_or_404(referrals_visible_to(request.user), pk=referral_id)
-
-
 @require_GET
 def notification_list(request: HttpRequest, crisis_id: int | None = None, referral_id: int | None = None):
     """The delivery log: every notification the user may see, or those of one crisis or referral."""
@@ -56,7 +33,9 @@ def notification_list(request: HttpRequest, crisis_id: int | None = None, referr
         scope["crisis"] = get_object_or_404(crises_visible_to(request.user), pk=crisis_id)
         notifications = notifications.filter(crisis_id=crisis_id)
     if referral_id is not None:
-        scope["referral"] = _visible_referral(request, referral_id)
+        if not subject_visible_to(request.user, "referral", referral_id):
+            raise Http404
+        scope["referral_id"] = referral_id
         notifications = notifications.filter(referral_id=referral_id)
     form = NotificationFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
@@ -70,7 +49,7 @@ def notification_list(request: HttpRequest, crisis_id: int | None = None, referr
     query.pop("after", None)
     return render(
         request,
-        "partners/notification_list.html",
+        "outbox/notification_list.html",
         {
             "notifications": rows,
             "next_after": next_after,
@@ -89,7 +68,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("attempts_log", queryset=DeliveryAttempt.objects.order_by("at", "id"))),
         pk=pk,
     )
-    return render(request, "partners/notification_detail.html", {"notification": notification})
+    return render(request, "outbox/notification_detail.html", {"notification": notification})
 
 
 @require_POST
@@ -103,14 +82,14 @@ def notification_resend(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("The notification is queued to be sent again."))
-    return redirect("partners:notification_detail", pk=pk)
+    return redirect("outbox:notification_detail", pk=pk)
 
 
 # --- Webhook endpoints (HQ) ----------------------------------------------------------------
 def webhook_list(request: HttpRequest) -> HttpResponse:
     _require_hq(request)
     endpoints = webhook_endpoints_visible_to(request.user).order_by("-created_at", "-id")
-    return render(request, "partners/webhook_list.html", {"endpoints": endpoints})
+    return render(request, "outbox/webhook_list.html", {"endpoints": endpoints})
 
 
 def webhook_create(request: HttpRequest) -> HttpResponse:
@@ -123,8 +102,8 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Webhook endpoint created. Give its signing secret to the receiver."))
-            return redirect("partners:webhook_detail", pk=endpoint.pk)
-    return render(request, "partners/webhook_form.html", {"form": form})
+            return redirect("outbox:webhook_detail", pk=endpoint.pk)
+    return render(request, "outbox/webhook_form.html", {"form": form})
 
 
 def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -144,11 +123,11 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Webhook endpoint saved."))
-            return redirect("partners:webhook_detail", pk=pk)
+            return redirect("outbox:webhook_detail", pk=pk)
     recent = Notification.objects.filter(endpoint=endpoint).select_related("crisis").order_by("-created_at", "-id")[:20]
     return render(
         request,
-        "partners/webhook_detail.html",
+        "outbox/webhook_detail.html",
         {"endpoint": endpoint, "form": form, "status_form": StatusForm(), "recent": recent},
     )
 
@@ -165,7 +144,7 @@ def webhook_set_status(request: HttpRequest, pk: int, status: str) -> HttpRespon
         endpoint=endpoint, status=status, reason=reason, actor=request.user, request=request
     )
     messages.success(request, _("Webhook endpoint status changed."))
-    return redirect("partners:webhook_detail", pk=pk)
+    return redirect("outbox:webhook_detail", pk=pk)
 
 
 @require_POST
@@ -174,7 +153,7 @@ def webhook_rotate_secret(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(webhook_endpoints_visible_to(request.user), pk=pk)
     services.webhook_endpoint_rotate_secret(endpoint=endpoint, actor=request.user, request=request)
     messages.success(request, _("New signing secret made; the previous one keeps signing during the overlap."))
-    return redirect("partners:webhook_detail", pk=pk)
+    return redirect("outbox:webhook_detail", pk=pk)
 
 
 @require_POST
@@ -183,4 +162,4 @@ def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(webhook_endpoints_visible_to(request.user), pk=pk)
     services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user, request=request)
     messages.success(request, _("Webhook endpoint deleted."))
-    return redirect("partners:webhook_list")
+    return redirect("outbox:webhook_list")

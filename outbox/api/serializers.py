@@ -1,23 +1,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import DeliveryAttempt, Government, Notification, Partner, WebhookEndpoint
+from partners.models import Government, Partner
 
-
-class GovernmentSerializer(serializers.ModelSerializer):
-    country_name = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Government
-        fields = ["id", "country", "country_name", "name", "is_active"]
-        read_only_fields = fields
-
-
-class PartnerSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Partner
-        fields = ["id", "code", "name", "kind", "is_active"]
-        read_only_fields = fields
+from ..models import DeliveryAttempt, Notification, WebhookEndpoint
 
 
 # --- Webhook endpoints -------------------------------------------------------------------

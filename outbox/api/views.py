@@ -7,38 +7,15 @@ from rest_framework.response import Response
 
 from .. import services
 from ..models import DeliveryAttempt, WebhookEndpoint
-from ..selectors import (
-    governments_visible_to,
-    notifications_visible_to,
-    partners_visible_to,
-    webhook_endpoints_visible_to,
-)
+from ..selectors import notifications_visible_to, webhook_endpoints_visible_to
 from .serializers import (
-    GovernmentSerializer,
     NotificationOutputSerializer,
-    PartnerSerializer,
     StatusReasonSerializer,
     WebhookEndpointCreateSerializer,
     WebhookEndpointOutputSerializer,
     WebhookEndpointSecretSerializer,
     WebhookEndpointUpdateSerializer,
 )
-
-
-class GovernmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = GovernmentSerializer
-    filterset_fields = ["country", "is_active"]
-
-    def get_queryset(self):
-        return governments_visible_to(self.request.user)
-
-
-class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = PartnerSerializer
-    filterset_fields = ["kind", "is_active"]
-
-    def get_queryset(self):
-        return partners_visible_to(self.request.user)
 
 
 def _require_hq(request) -> None:

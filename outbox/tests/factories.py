@@ -1,17 +1,9 @@
 import factory
 
 from accounts.tests.factories import GovernmentFactory, PartnerFactory
-from partners.models import Contact, Subscription, WebhookEndpoint
-from partners.services import generate_secret
-
-
-class ContactFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Contact
-
-    government = factory.SubFactory(GovernmentFactory)
-    email = factory.Sequence(lambda n: f"desk{n}@consulate.example")
-    language = "en"
+from outbox.models import Subscription, WebhookEndpoint
+from outbox.services import generate_secret
+from partners.tests.factories import ContactFactory
 
 
 class WebhookEndpointFactory(factory.django.DjangoModelFactory):

@@ -17,8 +17,8 @@ from accounts.tests.factories import GovernmentFactory
 from caseload.tests.factories import MigrantFactory
 from conftest import _database_url_of_test_db, wait_for
 from crises.tests.factories import CrisisFactory
-from partners.delivery import notifications_relay
-from partners.models import DeliveryAttempt, Notification
+from outbox.delivery import notifications_relay
+from outbox.models import DeliveryAttempt, Notification
 
 from . import events
 from .factories import WebhookEndpointFactory
@@ -32,7 +32,7 @@ FAST_RETRIES = {"NOTIFICATIONS_RETRY_DELAYS": [0.3] * 9, "NOTIFICATIONS_RETRY_JI
 
 @pytest.fixture
 def celery_worker_env() -> dict:
-    return {"DJANGO_SETTINGS_MODULE": "partners.tests.settings_worker", "MCOF_TEST_SETTINGS": json.dumps(FAST_RETRIES)}
+    return {"DJANGO_SETTINGS_MODULE": "outbox.tests.settings_worker", "MCOF_TEST_SETTINGS": json.dumps(FAST_RETRIES)}
 
 
 @pytest.fixture
