@@ -50,8 +50,7 @@ def _migrate(targets) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_move_keeps_every_row_both_ways(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def test_the_move_keeps_every_row_both_ways():
     call_command("seed_demo", verbosity=0)
     WebhookEndpointFactory(government=Government.objects.get(country="EGY"), url="http://127.0.0.1:9/hook")
     notification_deliver(Notification.objects.filter(channel="email").order_by("id").first().pk)
