@@ -202,30 +202,28 @@ def movement_create(
             request=request,
             after={"reference": movement.reference, "kind": movement.kind, "mode": movement.mode},
         )
-        _record(movement, "movement.scheduled", actor=actor)
+        record_event("movement.scheduled", **_event(movement, actor=actor))
     return movement
 
 
-def _record(movement: Movement, event_type: str, *, actor, **extra) -> None:
-    """The domain event of a movement: codes, states and counts only (the manifest is fetched through
-    the authenticated API)."""
-    payload = {
-        "kind": movement.kind,
-        "mode": movement.mode,
-        "status": movement.status,
-        "origin_country": movement.origin_country,
-        "destination_country": movement.destination_country,
-        "seats": movement.seat_capacity,
-        **extra,
+def _event(movement: Movement, *, actor, **extra) -> dict:
+    """The keyword arguments of a movement's domain event: codes, states and counts only (the manifest
+    is fetched through the authenticated API)."""
+    return {
+        "subject": movement,
+        "actor": actor,
+        "crisis_id": movement.crisis_id,
+        "office_id": movement.office_id,
+        "payload": {
+            "kind": movement.kind,
+            "mode": movement.mode,
+            "status": movement.status,
+            "origin_country": movement.origin_country,
+            "destination_country": movement.destination_country,
+            "seats": movement.seat_capacity,
+            **extra,
+        },
     }
-    record_event(
-        event_type,
-        subject=movement,
-        actor=actor,
-        crisis_id=movement.crisis_id,
-        office_id=movement.office_id,
-        payload=payload,
-    )
 
 
 # --- Adding passengers ------------------------------------------------------------------------------
@@ -824,17 +822,18 @@ def movement_transition(
                 outcome=_journey_outcome(movement),
                 request=request,
             )
-        event = {
-            MovementStatus.BOARDING: "movement.manifest_locked",
-            MovementStatus.DEPARTED: "movement.departed",
-            MovementStatus.ARRIVED: "movement.arrived",
-            MovementStatus.CANCELLED: "movement.cancelled",
-        }.get(to)
-        if event:
-            counts = {"passengers": movement.seats_taken, **{k: v for k, v in extra.items() if isinstance(v, int)}}
-            if to in (MovementStatus.DEPARTED, MovementStatus.ARRIVED):
-                counts["boarded"] = boarded.count()
-            _record(movement, event, actor=actor, **{"from": previous, "to": to}, **counts)
+        counts = {"passengers": movement.seats_taken, **{k: v for k, v in extra.items() if isinstance(v, int)}}
+        if to in (MovementStatus.DEPARTED, MovementStatus.ARRIVED):
+            counts["boarded"] = boarded.count()
+        facts = _event(movement, actor=actor, **{"from": previous, "to": to}, **counts)
+        if to == MovementStatus.BOARDING:
+            record_event("movement.manifest_locked", **facts)
+        elif to == MovementStatus.DEPARTED:
+            record_event("movement.departed", **facts)
+        elif to == MovementStatus.ARRIVED:
+            record_event("movement.arrived", **facts)
+        elif to == MovementStatus.CANCELLED:
+            record_event("movement.cancelled", **facts)
         if to == MovementStatus.BOARDING:
             from .tasks import build_manifest_documents
 

@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "caseload.demo",
     "movements.demo",
     "partners.demo",
+    "outbox.demo",
 ]
 
 
@@ -26,12 +27,7 @@ class Command(BaseCommand):
         if not allowed:
             raise CommandError("seed_demo refuses to run with production settings (set DEBUG=1 or MCOF_DEMO=1).")
         for name in DEMO_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name == name:
-                    continue
-                raise
+            module = importlib.import_module(name)
             self.stdout.write(f"{name}:")
             with transaction.atomic():
                 module.seed(stdout=self.stdout)
