@@ -16,6 +16,7 @@ from crises.models import Crisis
 from partners.models import Partner
 
 from .models import Escort, Fitness, Mode, MovementKind, SpecialNeed, TravelDocumentType
+from .services import MOVEMENT_FIELDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -108,25 +109,7 @@ class MovementForm(forms.Form):
         return cleaned
 
     def movement_data(self) -> dict:
-        names = (
-            "kind",
-            "mode",
-            "carrier",
-            "service_number",
-            "origin_country",
-            "origin_place",
-            "origin_timezone",
-            "destination_country",
-            "destination_place",
-            "destination_timezone",
-            "planned_departure",
-            "planned_arrival",
-            "seat_capacity",
-            "operational_escorts",
-            "medical_escorts",
-            "receiving_partner",
-        )
-        return {name: self.cleaned_data[name] for name in names}
+        return {name: self.cleaned_data[name] for name in MOVEMENT_FIELDS}
 
     def escorts(self) -> list[dict]:
         out = []

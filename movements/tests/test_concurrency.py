@@ -2,13 +2,12 @@
 transactions in two threads; the partial unique index lets one through and the other is told who has them."""
 
 import datetime
-import threading
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.core.exceptions import ValidationError
 
 from caseload.models import CaseShare
+from caseload.tests.test_concurrency import _race  # two real transactions released together
 from crises.models import CrisisCountry
 from movements import services
 from movements.models import Movement, Passenger
@@ -16,28 +15,6 @@ from movements.models import Movement, Passenger
 from .conftest import plan_movement, register
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(calls):
-    """Run the calls in threads released together; answer what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except (ValidationError, PermissionDenied) as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_offices_adding_one_person_at_once_book_them_once(demo, libya, users):
