@@ -35,14 +35,14 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from caseload.access_log import log_reads
-from caseload.models import Migrant
+from caseload.models import Migrant, Sex
 from core.audit import audit_record
 from core.models import AuditEntry
 from core.pdf import html_to_pdf
 from core.tabular import CONTENT_TYPES, CSV, XLSX, Column, csv_lines, xlsx_workbook
 from partners.models import Government
 
-from .models import Movement, Passenger
+from .models import BoardingStatus, DocumentSource, Fitness, Movement, Passenger, SpecialNeed, TravelDocumentType
 from .selectors import movements_visible_to, on_manifest, passengers_visible_to, shared_with, unshared_passengers
 from .services import roles_on
 
@@ -227,7 +227,14 @@ def document_context(manifest: Manifest, *, user, request: HttpRequest | None = 
     passengers = list(manifest.passengers)
     if request is not None:
         log_reads(user=user, objects=[p.migrant for p in passengers], request=request)
-    rows = [[column.value(p) for column in manifest.columns] for p in passengers]
+    labels = [CHOICE_LABELS.get(column.tag) for column in manifest.columns]
+    rows = [
+        [
+            _label(column.value(p), names) if names else column.value(p)
+            for column, names in zip(manifest.columns, labels, strict=True)
+        ]
+        for p in passengers
+    ]
     return {
         "manifest": manifest,
         "movement": manifest.movement,
@@ -237,6 +244,24 @@ def document_context(manifest: Manifest, *, user, request: HttpRequest | None = 
         "body": _table_body(rows),
         "generated_at": timezone.now(),
     }
+
+
+# The page and the PDF are read by people: the words of a code, where the CSV and XLSX keep the code.
+CHOICE_LABELS = {
+    "#beneficiary+sex": Sex.choices,
+    "#beneficiary+document+type": TravelDocumentType.choices,
+    "#beneficiary+document+source": DocumentSource.choices,
+    "#status+fitness": Fitness.choices,
+    "#status+boarding": BoardingStatus.choices,
+    "#beneficiary+needs": SpecialNeed.choices,
+}
+
+
+def _label(value, choices):
+    names = dict(choices)
+    if isinstance(value, list):
+        return [str(names.get(item, item)) for item in value]
+    return str(names.get(value, value)) if value else value
 
 
 def _cell_text(value) -> str:
