@@ -67,7 +67,12 @@ def movement_pages() -> list[str]:
 
     pages = [f"/movements/{m.pk}/" for m in Movement.objects.order_by("pk")]
     flight, convoy = Movement.objects.get(service_number=FLIGHT), Movement.objects.get(service_number=CONVOY)
-    return [*pages, f"/movements/{flight.pk}/manifest/office/", f"/movements/{convoy.pk}/passengers/add/"]
+    return [
+        *pages,
+        f"/movements/{flight.pk}/manifest/office/",
+        f"/movements/{flight.pk}/boarding/",
+        f"/movements/{convoy.pk}/passengers/add/",
+    ]
 
 
 def test_every_main_page_weighs_less_than_150_kb_compressed(full_demo, client_for):
