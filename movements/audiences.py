@@ -1,19 +1,17 @@
 """The movements' part of who is told (outbox.audiences): the destination government and the
-receiving agency of a movement, and who may read the delivery log of one movement. Registered from
+receiving agency of a movement. Registered from
 ``MovementsConfig.ready()``; the table's rows for the movement events are in ``outbox.audiences``."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from outbox.audiences import Audience, audience_rule, subject_check
+from outbox.audiences import Audience, audience_rule
 from partners.models import Government
 
 from .models import Movement
-from .selectors import movements_visible_to
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from core.models import DomainEvent
     from crises.models import Crisis
 
@@ -32,8 +30,3 @@ def movement_receiving_partner(event: DomainEvent, crisis: Crisis | None) -> Aud
     """The receiving agency named on the movement."""
     partner = Movement.objects.filter(pk=event.subject_id).values_list("receiving_partner_id", flat=True).first()
     return Audience(partners={partner: "movement_receiving_agency"}) if partner else Audience()
-
-
-@subject_check("movement")
-def movement_visible(user: User, pk: int) -> bool:
-    return movements_visible_to(user).filter(pk=pk).exists()
