@@ -59,7 +59,7 @@ class MovementInputSerializer(serializers.Serializer):
     escorts = EscortSerializer(many=True, required=False, default=list)
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class MovementTransitionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(
         choices=[(t.target, MovementStatus(t.target).label) for t in TRANSITIONS],
         help_text="boarding (locks the manifest), departed, arrived, closed or cancelled.",
@@ -224,8 +224,20 @@ class PassengerSerializer(serializers.ModelSerializer):
         return bool(obj.share_override_reason)
 
 
-class RecipientPassengerSerializer(serializers.BaseSerializer):
-    """A destination government's or receiving agency's view: identity and document only."""
+class RecipientPassengerSerializer(serializers.Serializer):
+    """A destination government's or receiving agency's view: identity and document only
+    (movements.selectors.RECIPIENT_FIELDS)."""
+
+    order = serializers.IntegerField()
+    reference = serializers.CharField()
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    sex = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    estimated_age = serializers.IntegerField(allow_null=True)
+    nationality = serializers.CharField()
+    document_type = serializers.ChoiceField(choices=TravelDocumentType.choices, allow_blank=True)
+    document_number = serializers.CharField(allow_blank=True)
 
     def to_representation(self, obj) -> dict:
         out = {"order": obj.order}
@@ -235,8 +247,20 @@ class RecipientPassengerSerializer(serializers.BaseSerializer):
         return out
 
 
-class PlanSerializer(serializers.BaseSerializer):
+class _PlanPersonSerializer(serializers.Serializer):
+    migrant = serializers.IntegerField()
+    reference = serializers.CharField()
+    reason = serializers.CharField(required=False, help_text="Why the person is refused.")
+
+
+class PlanSerializer(serializers.Serializer):
     """The preview (or the outcome) of adding passengers: who is added, who is refused and why."""
+
+    movement = serializers.IntegerField()
+    added = _PlanPersonSerializer(many=True)
+    refused = _PlanPersonSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+    seats_left = serializers.IntegerField()
 
     def to_representation(self, plan) -> dict:
         return {

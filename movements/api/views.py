@@ -28,13 +28,13 @@ from .serializers import (
     MovementEventSerializer,
     MovementInputSerializer,
     MovementSerializer,
+    MovementTransitionInputSerializer,
     PassengerSerializer,
     PassengersInputSerializer,
     PassengerUpdateSerializer,
     PlanSerializer,
     RecipientMovementSerializer,
     RecipientPassengerSerializer,
-    TransitionInputSerializer,
 )
 
 
@@ -125,14 +125,14 @@ class MovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return movement, _forbidden(PermissionDenied(_("Only staff of the organising office may do this.")))
         return movement, None
 
-    @extend_schema(request=TransitionInputSerializer, responses={200: MovementSerializer})
+    @extend_schema(request=MovementTransitionInputSerializer, responses={200: MovementSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the movement on (`to`): boarding locks the manifest; the rules of movements.services apply."""
         movement, refused = self._writable(request)
         if refused:
             return refused
-        data = TransitionInputSerializer(data=request.data)
+        data = MovementTransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
