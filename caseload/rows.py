@@ -50,7 +50,7 @@ def referral_row(r: Referral, *, now, for_liaison: bool) -> SafeString:
     if r.due_at:
         local = timezone.localtime(r.due_at)
         due = format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%Y-%m-%d %H:%M"))
-        if r.is_open and r.due_at < now:
+        if r.is_overdue(now):
             due += _badge("overdue", _("Overdue"))
     office_cells: SafeString | str = ""
     if not for_liaison:

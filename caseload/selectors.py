@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from datetime import datetime
 
-from .models import OPEN_STATUSES, CaseShare, Consent, Migrant, Referral, ReferralStatus
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+
+from .models import CaseShare, Consent, Migrant, Referral, ReferralStatus
+from .workflow import overdue_q
 
 SENSITIVE_PERMISSION = "view_sensitive_records"
 
@@ -72,8 +74,14 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     return Referral.objects.none()
 
 
-def overdue(queryset: QuerySet[Referral], now=None) -> QuerySet[Referral]:
-    return queryset.filter(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+def overdue(queryset: QuerySet[Referral], now: datetime | None = None) -> QuerySet[Referral]:
+    """The referrals of ``queryset`` that are open past their due time (``caseload.workflow``)."""
+    return queryset.filter(overdue_q(now))
+
+
+def with_overdue(queryset: QuerySet[Referral], now: datetime | None = None) -> QuerySet[Referral]:
+    """Each referral of ``queryset`` with ``overdue_now``: the same rule, worked out by the database."""
+    return queryset.annotate(overdue_now=ExpressionWrapper(overdue_q(now), output_field=BooleanField()))
 
 
 def consent_exists(*, migrant_id: int, government_id: int | None = None, partner_id: int | None = None) -> bool:

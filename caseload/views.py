@@ -37,7 +37,7 @@ from .forms import (
 from .models import CaseShare, Consent, Migrant, Referral, ReferralEvent, ReferralStatus
 from .rows import migrant_row, referral_row
 from .selectors import incoming_cases_for, migrants_visible_to, possible_duplicates, referrals_visible_to
-from .workflow import BY_TARGET, OFFICE, RECIPIENT, transitions_from
+from .workflow import BY_TARGET, may_record_outcome, side_of, transitions_from
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 200
@@ -190,7 +190,7 @@ def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("events", queryset=ReferralEvent.objects.select_related("actor")))
         .order_by("-id")
     )
-    is_owner = user.is_office_staff and migrant.office_id in user.office_ids
+    is_owner = user.is_member_of(migrant.office_id)
     # Who read or changed this record (the audit trail), for its office and HQ (ICRC handbook:
     # accountability for access to personal data).
     access_log = None
@@ -211,14 +211,13 @@ def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shares": migrant.shares.select_related("to_office", "from_office"),
             "is_owner": is_owner,
             "is_chief": user.is_office_staff and user.is_chief_of(migrant.office_id),
-            "now": timezone.now(),
         },
     )
 
 
 def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
-    if not (request.user.is_office_staff and migrant.office_id in request.user.office_ids):
+    if not request.user.is_member_of(migrant.office_id):
         raise PermissionDenied
     initial = {name: getattr(migrant, name) for name in services.MIGRANT_FIELDS}
     initial["languages"] = ", ".join(migrant.languages)
@@ -272,7 +271,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
-    if not (request.user.is_office_staff and migrant.office_id in request.user.office_ids):
+    if not request.user.is_member_of(migrant.office_id):
         raise PermissionDenied
     nationality_government = Government.objects.filter(country=migrant.nationality, is_active=True).first()
     form = ReferralForm(request.POST or None, initial={"recipient_government": nationality_government})
@@ -387,20 +386,10 @@ def _visible_referral(request: HttpRequest, pk: int) -> Referral:
     return referral
 
 
-def _side(user, referral: Referral) -> str | None:
-    if user.is_office_staff and referral.office_id in user.office_ids:
-        return OFFICE
-    if (user.is_government_liaison and referral.recipient_government_id == user.government_id) or (
-        user.is_partner_liaison and referral.recipient_partner_id == user.partner_id
-    ):
-        return RECIPIENT
-    return None
-
-
 def referral_detail(request: HttpRequest, pk: int, *, forms: dict | None = None, status: int = 200) -> HttpResponse:
     referral = _visible_referral(request, pk)
     user = request.user
-    side = _side(user, referral)
+    side = side_of(user, referral)
     forms = forms or {}
     context = {
         "referral": referral,
@@ -408,8 +397,7 @@ def referral_detail(request: HttpRequest, pk: int, *, forms: dict | None = None,
         "transitions": transitions_from(referral.status, side) if side else [],
         "transition_form": forms.get("transition") or TransitionForm(),
         "outcome_form": forms.get("outcome") or OutcomeForm(kind=referral.kind, initial=_outcome_initial(referral)),
-        "can_record_outcome": side == RECIPIENT
-        and referral.status in (ReferralStatus.ACKNOWLEDGED, ReferralStatus.IN_PROGRESS),
+        "can_record_outcome": may_record_outcome(side, referral.status),
         "is_liaison": user.is_liaison,
         "overdue": referral.is_overdue(),
     }

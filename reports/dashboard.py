@@ -30,8 +30,9 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caseload.models import OPEN_STATUSES, Priority, ReferralStatus
+from caseload.models import Priority, ReferralStatus
 from caseload.selectors import migrants_visible_to, referrals_visible_to
+from caseload.workflow import OPEN, overdue_q
 from core.countries import country_name
 from crises.models import CrisisCountry, Phase
 from crises.selectors import crises_visible_to
@@ -247,11 +248,10 @@ def caseload_by_nationality(groups: list[list]) -> Table:
 def _referral_groups(referrals: QuerySet, now: datetime.datetime) -> list[dict]:
     """Referrals counted by kind, status and priority, with how many of each group are overdue: one
     query feeds both the status and the overdue figures."""
-    overdue = Q(status__in=OPEN_STATUSES, due_at__lt=now)
     return list(
         referrals.order_by()
         .values("kind", "status", "priority")
-        .annotate(n=Count("id"), overdue=Count("id", filter=overdue))
+        .annotate(n=Count("id"), overdue=Count("id", filter=overdue_q(now)))
     )
 
 
@@ -376,7 +376,7 @@ def dashboard_from(filters: Filters, figures: dict) -> Dashboard:
         "crises": sum(crisis_table.totals or []),
         "migrants": (by_crisis.totals or [0])[0],
         "referrals": sum(g["n"] for g in groups),
-        "open_referrals": sum(g["n"] for g in groups if g["status"] in OPEN_STATUSES),
+        "open_referrals": sum(g["n"] for g in groups if g["status"] in OPEN),
         "overdue_referrals": sum(g["overdue"] for g in groups),
     }
     return Dashboard(
@@ -414,12 +414,11 @@ def inbox_counts(user, *, now: datetime.datetime | None = None) -> InboxCounts:
     """A liaison's inbox in figures: referrals addressed to its government or organisation by status
     and kind, and how many are overdue (one query)."""
     now = now or timezone.now()
-    overdue = Q(status__in=OPEN_STATUSES, due_at__lt=now)
     groups = list(
         referrals_visible_to(user)
         .order_by()
         .values("kind", "status")
-        .annotate(n=Count("id"), overdue=Count("id", filter=overdue))
+        .annotate(n=Count("id"), overdue=Count("id", filter=overdue_q(now)))
     )
     per_status: dict[str, int] = defaultdict(int)
     for g in groups:
@@ -429,7 +428,7 @@ def inbox_counts(user, *, now: datetime.datetime | None = None) -> InboxCounts:
         by_status=[(s.value, str(s.label), per_status.get(s.value, 0)) for s in statuses],
         by_kind=referrals_by_kind_and_status(groups, statuses),
         total=sum(per_status.values()),
-        open=sum(per_status.get(s, 0) for s in OPEN_STATUSES),
+        open=sum(per_status.get(s, 0) for s in OPEN),
         overdue=sum(g["overdue"] for g in groups),
     )
 

@@ -38,7 +38,7 @@ from caseload.access_log import log_reads
 from caseload.disclosure import KIND_MIGRANT_FIELDS
 from caseload.filters import MigrantFilter, ReferralFilter
 from caseload.models import Migrant, Referral
-from caseload.selectors import migrants_visible_to, referrals_visible_to
+from caseload.selectors import migrants_visible_to, referrals_visible_to, with_overdue
 from core.audit import audit_record
 from core.models import AuditEntry
 from crises.forms import CrisisFilterForm
@@ -129,7 +129,7 @@ def _recipient_code(referral: Referral) -> str:
 
 
 def _overdue(referral: Referral) -> bool:
-    return referral.is_overdue()
+    return referral.overdue_now  # caseload.selectors.with_overdue, on the export's queryset
 
 
 REFERRAL_COLUMNS: tuple[Column, ...] = (
@@ -290,8 +290,8 @@ def export_prepare(*, user, dataset: str, params: QueryDict | dict, request: Htt
         filterset = ReferralFilter(params, queryset=referrals_visible_to(user))
         if not filterset.is_valid():
             raise _filter_errors(filterset.form)
-        queryset = filterset.qs.select_related(
-            "migrant", "crisis", "office", "recipient_government", "recipient_partner"
+        queryset = with_overdue(
+            filterset.qs.select_related("migrant", "crisis", "office", "recipient_government", "recipient_partner")
         ).order_by("pk")
         columns = LIAISON_REFERRAL_COLUMNS if user.is_liaison else OFFICE_REFERRAL_COLUMNS
         return Export(REFERRALS, columns, queryset, "caseload.referral", _bound_filters(filterset))
