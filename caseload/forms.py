@@ -173,12 +173,3 @@ class ShareForm(forms.Form):
 
 class DecideTransferForm(forms.Form):
     reason = forms.CharField(label=_("Reason for refusing"), required=False)
-
-
-def add_service_errors(form: forms.Form, exc) -> None:
-    """Put a service's ValidationError on the form fields it names (others on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -313,6 +313,16 @@ def _apply_outcome(referral: Referral, outcome: dict[str, Any]) -> list[str]:
     return changed
 
 
+def _lock_visible(actor: User, referral_id: int) -> Referral:
+    """The referral, locked for this transaction, read through the actor's scope: one query."""
+    return (
+        referrals_visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("recipient_government", "recipient_partner", "crisis", "migrant")
+        .get(pk=referral_id)
+    )
+
+
 def referral_transition(
     *,
     actor,
@@ -329,16 +339,11 @@ def referral_transition(
 
     The row is locked (SELECT ... FOR UPDATE) so that two concurrent transitions of one referral
     run one after the other: the second sees the first's status and is refused if no longer legal.
+    A referral the actor may not see raises ``Referral.DoesNotExist`` (404).
     """
     transition = REFERRAL.transition_to(to)
     with transaction.atomic():
-        referral = (
-            Referral.objects.select_for_update(of=("self",))
-            .select_related("recipient_government", "recipient_partner")
-            .get(pk=referral_id)
-        )
-        if not referrals_visible_to(actor).filter(pk=referral.pk).exists():
-            raise Referral.DoesNotExist
+        referral = _lock_visible(actor, referral_id)
         side = side_of(actor, referral)
         REFERRAL.check(transition, status=referral.status, side=side, reason=reason)
         now = timezone.now()
@@ -385,9 +390,7 @@ def referral_record_outcome(
 ) -> Referral:
     """The recipient records what it did (a travel document, a departure) before completing."""
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral_id)
-        if not referrals_visible_to(actor).filter(pk=referral.pk).exists():
-            raise Referral.DoesNotExist
+        referral = _lock_visible(actor, referral_id)
         side = side_of(actor, referral)
         if side != RECIPIENT:
             raise PermissionDenied(_("Only the recipient may record the outcome of a referral."))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Office
+from core.forms import add_service_errors
 from core.models import AuditEntry
 from core.pagination import keyset_page as core_keyset_page
 from crises.selectors import crises_visible_to
@@ -32,12 +33,11 @@ from .forms import (
     ReferralForm,
     ShareForm,
     TransitionForm,
-    add_service_errors,
 )
 from .models import CaseShare, Consent, Migrant, Referral, ReferralEvent, ReferralStatus
 from .rows import migrant_row, referral_row
 from .selectors import incoming_cases_for, migrants_visible_to, possible_duplicates, referrals_visible_to
-from .workflow import BY_TARGET, may_record_outcome, side_of, transitions_from
+from .workflow import BY_TARGET, RECIPIENT, may_record_outcome, side_of, transitions_from
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 200
@@ -247,6 +247,8 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
+    if request.method == "POST":
+        services.require_office_member(request.user, migrant.office_id)
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,8 +261,6 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 request=request,
             )
-        except PermissionDenied:
-            raise
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -414,6 +414,8 @@ def _outcome_initial(referral: Referral) -> dict:
 @require_POST
 def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _visible_referral(request, pk)
+    if side_of(request.user, referral) is None:
+        raise PermissionDenied
     to = request.POST.get("to", "")
     if to not in BY_TARGET:
         raise Http404
@@ -446,6 +448,8 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _visible_referral(request, pk)
+    if side_of(request.user, referral) != RECIPIENT:
+        raise PermissionDenied
     form = OutcomeForm(request.POST, kind=referral.kind)
     if form.is_valid():
         try:

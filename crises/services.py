@@ -40,6 +40,7 @@ from .models import (
     Phase,
     PhaseChange,
 )
+from .selectors import can_decide, can_edit, can_extend, can_register_in
 
 GLIDE_RE = re.compile(r"^[A-Z]{2}-\d{4}-\d{6}-[A-Z]{3}$")
 LEVELS = (1, 2, 3)
@@ -66,59 +67,6 @@ RETENTION_DAYS_MAX = 3650
 
 class ProposalAlreadyDecided(Exception):
     """Raised when a decision meets a proposal that someone else decided a moment before."""
-
-
-# --- Who may do what ----------------------------------------------------------------------
-def can_register_in(user, office_id: int) -> bool:
-    return bool(user.is_authenticated and user.is_office_staff and office_id in user.office_ids)
-
-
-def can_edit(user, crisis: Crisis) -> bool:
-    """Staff of the owning office keep the crisis up to date (DESIGN "Who uses it"); HQ reads."""
-    return can_register_in(user, crisis.office_id)
-
-
-def can_propose(user, crisis: Crisis) -> bool:
-    return can_edit(user, crisis) and crisis.status == Crisis.Status.ACTIVE
-
-
-def authority_level(proposal: LevelProposal, current_level: int | None) -> int:
-    """The level whose SOP line of authority decides a proposal: the higher of the proposed and
-    the current level, so that leaving Level 3 needs the same authority as declaring it."""
-    return max(proposal.level, current_level or 0)
-
-
-def approver_kind_for(level: int, policies: dict[int, LevelPolicy] | None = None) -> str:
-    policy = (policies or LevelPolicy.objects.current())[level]
-    return policy.approver
-
-
-def can_decide(user, proposal: LevelProposal, *, policies: dict[int, LevelPolicy] | None = None) -> bool:
-    """An allowed approver other than the proposer: for L1 the Chief of Mission of the crisis's
-    office, for L2 and L3 an HQ emergency coordinator (DESIGN "Emergency levels")."""
-    if not user.is_authenticated or not user.is_active or not proposal.is_pending:
-        return False
-    if proposal.proposed_by_id == user.pk:
-        return False
-    kind = approver_kind_for(authority_level(proposal, proposal.crisis.level), policies)
-    if kind == ApproverKind.HQ:
-        return user.is_hq
-    if kind == ApproverKind.CHIEF_OF_MISSION:
-        return user.is_office_staff and user.is_chief_of(proposal.crisis.office_id)
-    return False
-
-
-def can_extend(user, crisis: Crisis, *, policies: dict[int, LevelPolicy] | None = None) -> bool:
-    """The authority that approves the crisis's current level may extend its validity once the
-    SOP allows it (L3: one 3-month extension, as the IASC scale-up)."""
-    if not crisis.level or crisis.status != Crisis.Status.ACTIVE or not user.is_authenticated or not user.is_active:
-        return False
-    policy = (policies or LevelPolicy.objects.current())[crisis.level]
-    if crisis.level_extensions >= policy.max_extensions or not policy.extension_months:
-        return False
-    if policy.approver == ApproverKind.HQ:
-        return user.is_hq
-    return user.is_office_staff and user.is_chief_of(crisis.office_id)
 
 
 # --- Validation helpers -------------------------------------------------------------------
