@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from .models import CaseShare, Consent, Migrant, Referral, ReferralStatus
 from .workflow import overdue_q
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
 SENSITIVE_PERMISSION = "view_sensitive_records"
 
 
-def _office_scope(user) -> Q:
+def _office_scope(user: User) -> Q:
     """Migrants an office member may see: owned by or shared with one of the user's offices;
     sensitive ones only through an office where the user holds the sensitive permission."""
     offices = user.office_ids
@@ -34,7 +42,7 @@ def _office_scope(user) -> Q:
     return (reach(offices) & Q(is_sensitive=False)) | reach(sensitive_offices)
 
 
-def migrants_visible_to(user) -> QuerySet[Migrant]:
+def migrants_visible_to(user: AnyUser) -> QuerySet[Migrant]:
     """HQ reads every case; office staff their office's and those shared with it; liaisons none
     (they see a referred migrant only through the referral, and only its kind's fields)."""
     if not user.is_authenticated or not user.is_active:
@@ -47,7 +55,7 @@ def migrants_visible_to(user) -> QuerySet[Migrant]:
     return Migrant.objects.none()
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
+def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
     """HQ all; office staff those of the migrants they see; a government liaison the sent referrals
     addressed to its government, never a sensitive one unless the migrant's consent names that
     government; a partner liaison the sent referrals addressed to its organisation."""
@@ -88,11 +96,11 @@ def consent_exists(*, migrant_id: int, government_id: int | None = None, partner
     consents = Consent.objects.filter(migrant_id=migrant_id, withdrawn_at__isnull=True)
     if government_id:
         return consents.filter(government_id=government_id).exists()
-    return consents.filter(partner_id=partner_id).exists()
+    return consents.filter(partner_id=partner_id).exists()  # type: ignore[misc]  # None reads as IS NULL
 
 
 def possible_duplicates(
-    user, *, given_name: str, family_name: str, date_of_birth, nationality: str, document_number: str = ""
+    user: AnyUser, *, given_name: str, family_name: str, date_of_birth, nationality: str, document_number: str = ""
 ) -> QuerySet[Migrant]:
     """Visible migrants with the same normalised name, date of birth and nationality, or the same
     document number (the warning shown when registering)."""
@@ -109,7 +117,7 @@ def possible_duplicates(
     return migrants_visible_to(user).filter(condition).select_related("office")[:10]
 
 
-def incoming_cases_for(user) -> QuerySet[CaseShare]:
+def incoming_cases_for(user: AnyUser) -> QuerySet[CaseShare]:
     """Pending transfers to the user's offices: the receiving office accepts or refuses them."""
     if not user.is_authenticated or not user.is_office_staff:
         return CaseShare.objects.none()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -119,7 +119,7 @@ def _refresh_sensitivity(migrant: Migrant) -> None:
 
 
 def migrant_register(
-    *, actor, office: Office, crisis: Crisis, data: dict[str, Any], request: HttpRequest | None = None
+    *, actor: User, office: Office, crisis: Crisis, data: dict[str, Any], request: HttpRequest | None = None
 ) -> Migrant:
     """Register a migrant in ``crisis`` for ``office``; every field is validated and nothing is saved
     on a bad value (the error names the field)."""
@@ -138,7 +138,9 @@ def migrant_register(
     return migrant
 
 
-def migrant_update(*, actor, migrant: Migrant, data: dict[str, Any], request: HttpRequest | None = None) -> Migrant:
+def migrant_update(
+    *, actor: User, migrant: Migrant, data: dict[str, Any], request: HttpRequest | None = None
+) -> Migrant:
     require_office_member(actor, migrant.office_id)
     changed = [f for f in MIGRANT_FIELDS if f in data and getattr(migrant, f) != data[f]]
     for field in changed:
@@ -158,10 +160,10 @@ def _pick(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 
 def consent_record(
     *,
-    actor,
+    actor: User,
     migrant: Migrant,
-    governments: list[Government] = (),
-    partners: list[Partner] = (),
+    governments: Sequence[Government] = (),
+    partners: Sequence[Partner] = (),
     given_on: date,
     note: str = "",
     request: HttpRequest | None = None,
@@ -189,7 +191,7 @@ def consent_record(
     return rows
 
 
-def consent_withdraw(*, actor, consent: Consent, request: HttpRequest | None = None) -> Consent:
+def consent_withdraw(*, actor: User, consent: Consent, request: HttpRequest | None = None) -> Consent:
     require_office_member(actor, consent.migrant.office_id)
     with transaction.atomic():
         consent.withdrawn_at = timezone.now()
@@ -200,7 +202,7 @@ def consent_withdraw(*, actor, consent: Consent, request: HttpRequest | None = N
 
 def referral_create(
     *,
-    actor,
+    actor: User,
     migrant: Migrant,
     kind: str,
     recipient_government: Government | None = None,
@@ -255,7 +257,7 @@ def referral_create(
     return referral
 
 
-def _check_consent(*, actor, referral: Referral, override_reason: str, request: HttpRequest | None) -> None:
+def _check_consent(*, actor: User, referral: Referral, override_reason: str, request: HttpRequest | None) -> None:
     """Sharing data with a recipient needs the migrant's consent naming it, or an override with a reason."""
     if consent_exists(
         migrant_id=referral.migrant_id,
@@ -325,7 +327,7 @@ def _lock_visible(actor: User, referral_id: int) -> Referral:
 
 def referral_transition(
     *,
-    actor,
+    actor: User,
     referral_id: int,
     to: str,
     note: str = "",
@@ -386,7 +388,7 @@ def referral_transition(
 
 
 def referral_record_outcome(
-    *, actor, referral_id: int, outcome: dict[str, Any], request: HttpRequest | None = None
+    *, actor: User, referral_id: int, outcome: dict[str, Any], request: HttpRequest | None = None
 ) -> Referral:
     """The recipient records what it did (a travel document, a departure) before completing."""
     with transaction.atomic():
@@ -440,7 +442,7 @@ def referral_remind_overdue(*, referral_id: int, due_at: datetime) -> bool:
 
 
 def case_share(
-    *, actor, migrant: Migrant, to_office: Office, kind: str, note: str = "", request: HttpRequest | None = None
+    *, actor: User, migrant: Migrant, to_office: Office, kind: str, note: str = "", request: HttpRequest | None = None
 ) -> CaseShare:
     """The Chief of Mission of the owning office shares a case (both offices see it at once) or
     asks another office to take it over (ownership moves when that office accepts)."""
@@ -478,7 +480,7 @@ def case_share(
 
 
 def case_transfer_decide(
-    *, actor, share_id: int, accept: bool, reason: str = "", request: HttpRequest | None = None
+    *, actor: User, share_id: int, accept: bool, reason: str = "", request: HttpRequest | None = None
 ) -> CaseShare:
     """Staff of the receiving office accept a transfer (the office becomes the owner) or refuse it."""
     with transaction.atomic():

@@ -26,8 +26,6 @@ from .models import PRIORITY_DUE
 from .models import ReferralStatus as S
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
     from accounts.models import User
 
     from .models import Referral
@@ -45,7 +43,7 @@ OUTCOME_FIELDS: dict[str, tuple[str, ...]] = {
 OUTCOME_STATUSES = frozenset({S.ACKNOWLEDGED, S.IN_PROGRESS})
 
 
-def side_of(user: User | AnonymousUser, referral: Referral) -> str | None:
+def side_of(user: User, referral: Referral) -> str | None:
     """The side ``user`` acts on for ``referral``: its owning office, its recipient, or neither."""
     if user.is_office_staff and referral.office_id in user.office_ids:
         return OFFICE

@@ -12,6 +12,7 @@ import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import (
@@ -37,6 +38,9 @@ from core.countries import country_name
 from crises.models import CrisisCountry, Phase
 from crises.selectors import crises_visible_to
 from sectors.referral_kinds import ReferralKind
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # A long tail of crises or nationalities is summed up in one "other" row.
 TOP = 10
@@ -114,7 +118,7 @@ def _created_between(queryset: QuerySet, filters: Filters, name: str = "created_
     return queryset
 
 
-def scoped_querysets(user, filters: Filters) -> tuple[QuerySet, QuerySet, QuerySet]:
+def scoped_querysets(user: User, filters: Filters) -> tuple[QuerySet, QuerySet, QuerySet]:
     """The crises, migrants and referrals the user may see, narrowed by the filters: crises active in
     the period, migrants registered and referrals created in it."""
     crises = crises_visible_to(user)
@@ -350,7 +354,7 @@ class Dashboard:
         return charts
 
 
-def compute_figures(user, filters: Filters, *, now: datetime.datetime | None = None) -> dict:
+def compute_figures(user: User, filters: Filters, *, now: datetime.datetime | None = None) -> dict:
     """The raw figures of a dashboard: codes and counts, no translated word, so that they can be
     kept as JSON (``reports.snapshots``) and drawn in any language. Five grouped queries."""
     now = now or timezone.now()
@@ -394,7 +398,7 @@ def dashboard_from(filters: Filters, figures: dict) -> Dashboard:
     )
 
 
-def dashboard_for(user, filters: Filters | None = None, *, now: datetime.datetime | None = None) -> Dashboard:
+def dashboard_for(user: User, filters: Filters | None = None, *, now: datetime.datetime | None = None) -> Dashboard:
     """The HQ or office dashboard computed live: five grouped queries, whatever the size of the data."""
     filters = filters or Filters()
     return dashboard_from(filters, compute_figures(user, filters, now=now))
@@ -410,7 +414,7 @@ class InboxCounts:
     overdue: int
 
 
-def inbox_counts(user, *, now: datetime.datetime | None = None) -> InboxCounts:
+def inbox_counts(user: User, *, now: datetime.datetime | None = None) -> InboxCounts:
     """A liaison's inbox in figures: referrals addressed to its government or organisation by status
     and kind, and how many are overdue (one query)."""
     now = now or timezone.now()

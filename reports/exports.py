@@ -22,7 +22,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
@@ -45,6 +45,9 @@ from crises.forms import CrisisFilterForm
 from crises.models import AffectedFigure, AffectedGroup, Crisis
 from crises.selectors import crisis_list
 from sectors.referral_kinds import REFERRAL_KIND_SECTOR
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CHUNK_SIZE = 2000
 
@@ -260,7 +263,7 @@ class Export:
     filters: dict
 
 
-def _office_or_hq(user) -> None:
+def _office_or_hq(user: User) -> None:
     if not (user.is_hq or user.is_office_staff):
         raise PermissionDenied(_("Only office staff and HQ export migrants and crises."))
 
@@ -274,7 +277,7 @@ def _filter_errors(form) -> ValidationError:
     return ValidationError({name: list(errors) for name, errors in form.errors.items()})
 
 
-def export_prepare(*, user, dataset: str, params: QueryDict | dict, request: HttpRequest | None = None) -> Export:
+def export_prepare(*, user: User, dataset: str, params: QueryDict | dict, request: HttpRequest | None = None) -> Export:
     """The scoped, filtered queryset and the columns of an export; raises PermissionDenied for a
     role that does not have that list, ValidationError for a bad filter (as the list pages do)."""
     if dataset == MIGRANTS:
@@ -321,7 +324,7 @@ class _RequestOf:
 
 
 def export_audit(
-    *, user, export: Export, fmt: str, request: HttpRequest | None = None, rows: int | None = None
+    *, user: User, export: Export, fmt: str, request: HttpRequest | None = None, rows: int | None = None
 ) -> AuditEntry:
     """The export in the audit trail: who, what, in which format, with which filters and how many rows."""
     return audit_record(
@@ -371,7 +374,7 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def export_rows(export: Export, *, user, request: HttpRequest | None = None) -> Iterator[list]:
+def export_rows(export: Export, *, user: User, request: HttpRequest | None = None) -> Iterator[list]:
     """The values of each row, read a chunk at a time; the sensitive records of each chunk go to the
     access log in one INSERT."""
     sensitive: list = []
@@ -447,7 +450,7 @@ def export_filename(dataset: str, fmt: str) -> str:
 
 
 def export_response(
-    *, request: HttpRequest, user, export: Export, fmt: str, rows: int | None = None
+    *, request: HttpRequest, user: User, export: Export, fmt: str, rows: int | None = None
 ) -> HttpResponseBase:
     """The download: the audit entry first, then the rows as they are read (CSV streamed; XLSX built in
     a temporary file by openpyxl's write-only mode, then sent from it)."""

@@ -28,7 +28,7 @@ def import_batches_visible_to(user: User | AnonymousUser) -> QuerySet[ImportBatc
     return ImportBatch.objects.none()
 
 
-def import_crises_for(user: User | AnonymousUser) -> QuerySet[Crisis]:
+def import_crises_for(user: User) -> QuerySet[Crisis]:
     """Active crises of the user's offices: an office imports into its own crises."""
     if not user.is_office_staff or not user.office_ids:
         return Crisis.objects.none()
