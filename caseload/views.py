@@ -57,8 +57,8 @@ def _page_size(request: HttpRequest) -> int:
     return max(1, min(size, MAX_PAGE))
 
 
-# The columns of the caseload list (templates/caseload/migrant_list.html): loading only these makes
-# a page of 50 cases about a third cheaper to build than whole rows (bench/RESULTS.md).
+# The columns of the caseload list (templates/caseload/migrant_list.html): a page loads only these,
+# not whole rows (what that saves is in bench/RESULTS.md).
 MIGRANT_LIST_FIELDS = (
     "id",
     "reference",
