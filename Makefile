@@ -55,6 +55,7 @@ test: setup-dev
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 # The typed boundaries (pyproject.toml [tool.mypy]): every services.py, selectors.py and state machine

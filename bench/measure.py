@@ -110,7 +110,6 @@ def load_average() -> str:
 
 # --- The scenarios --------------------------------------------------------------------------------------
 def build_scenarios() -> list[Scenario]:
-    from django.apps import apps
 
     from accounts.models import User
     from caseload.models import Migrant, Referral
@@ -206,44 +205,22 @@ def build_scenarios() -> list[Scenario]:
         ),
         Scenario("Crisis list", "list", "hq", ["/crises/"], ["/admin/crises/crisis/"]),
     ]
-    dashboard = dashboard_url() if apps.is_installed("reports") else None
-    if dashboard:
-        scenarios.append(Scenario("HQ dashboard", "dashboard", "hq", [dashboard], []))
-        forget = forget_dashboard_snapshots()
-        if forget:
-            scenarios.append(Scenario("HQ dashboard, computed live", "dashboard", "hq", [dashboard], [], before=forget))
+    from django.urls import reverse
+
+    dashboard = reverse("home")  # the dashboards are on the overview page, the user's home
+    scenarios.append(Scenario("HQ dashboard", "dashboard", "hq", [dashboard], []))
+    scenarios.append(
+        Scenario("HQ dashboard, computed live", "dashboard", "hq", [dashboard], [], before=forget_dashboard_snapshots)
+    )
     return scenarios
 
 
-def forget_dashboard_snapshots() -> Callable[[], None] | None:
+def forget_dashboard_snapshots() -> None:
     """Drop the kept dashboard figures, so that the next view computes them live (what the first
     view after a change of filters pays, or any view when no worker keeps the snapshots fresh)."""
-    try:
-        from reports.models import DashboardSnapshot
-    except ImportError:
-        return None
+    from reports.models import DashboardSnapshot
 
-    def forget() -> None:
-        DashboardSnapshot.objects.all().delete()
-
-    return forget
-
-
-def dashboard_url() -> str | None:
-    from django.urls import NoReverseMatch, reverse
-
-    try:  # the dashboards are on the overview page, the user's home
-        from reports.views import overview_context  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        return reverse("home")
-    for name in ("reports:dashboard", "reports:hq_dashboard", "reports:index"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
+    DashboardSnapshot.objects.all().delete()
 
 
 # --- Timing -----------------------------------------------------------------------------------------------
@@ -255,11 +232,9 @@ def client_for(username: str):
     client = Client()
     user = User.objects.get(username=username)
     client.force_login(user)
-    try:  # a session that has passed the second step of the login, where one is asked
-        from accounts.mfa import VERIFIED_SESSION_KEY
-    except ImportError:
-        return client
-    session = client.session
+    from accounts.mfa import VERIFIED_SESSION_KEY
+
+    session = client.session  # past the second step of the login, where one is asked
     session[VERIFIED_SESSION_KEY] = user.pk
     session.save()
     return client

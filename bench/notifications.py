@@ -46,7 +46,7 @@ def serve(port_out, count, stop, arrivals_path: str) -> None:
     """The receiver, in its own process so that its threads never wait on the producer's GIL."""
     import json
 
-    from partners.tests.receiver import Receiver
+    from outbox.tests.receiver import Receiver
 
     with Receiver() as receiver:
         port_out.value = receiver.server.server_address[1]
@@ -81,9 +81,10 @@ def main() -> None:
     from core.models import DomainEvent
     from crises.models import Crisis
     from mcof_site.celery import app
-    from partners.models import Government, Notification, Subscription, WebhookEndpoint
-    from partners.services import generate_secret
-    from partners.tests.workers import start_worker, stop
+    from outbox.models import Notification, Subscription, WebhookEndpoint
+    from outbox.services import generate_secret
+    from outbox.tests.workers import start_worker, stop
+    from partners.models import Government
 
     call_command("migrate", verbosity=0)
     app.control.purge()

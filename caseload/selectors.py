@@ -69,16 +69,28 @@ def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
             referrals = referrals.filter(is_sensitive=False)
         return referrals
     if user.is_government_liaison and user.government_id:
+        return referrals_visible_to_recipient("government", user.government_id)
+    if user.is_partner_liaison and user.partner_id:
+        return referrals_visible_to_recipient("partner", user.partner_id)
+    return Referral.objects.none()
+
+
+def referrals_visible_to_recipient(recipient_type: str, recipient_id: int) -> QuerySet[Referral]:
+    """What a government or partner organisation sees as a recipient, whoever of it asks (its
+    liaisons, its notifications): the sent referrals addressed to it, a draft being nobody's business
+    outside the office; of a government never a sensitive one (trafficking) unless the migrant's
+    consent names that government (DESIGN "Sensitive records")."""
+    if recipient_type == "government":
         consent_names_it = Consent.objects.filter(
-            migrant_id=OuterRef("migrant_id"), government_id=user.government_id, withdrawn_at__isnull=True
+            migrant_id=OuterRef("migrant_id"), government_id=recipient_id, withdrawn_at__isnull=True
         )
         return (
-            Referral.objects.filter(recipient_government_id=user.government_id)
+            Referral.objects.filter(recipient_government_id=recipient_id)
             .exclude(status=ReferralStatus.DRAFT)
             .filter(Q(is_sensitive=False) | Q(Exists(consent_names_it)))
         )
-    if user.is_partner_liaison and user.partner_id:
-        return Referral.objects.filter(recipient_partner_id=user.partner_id).exclude(status=ReferralStatus.DRAFT)
+    if recipient_type == "partner":
+        return Referral.objects.filter(recipient_partner_id=recipient_id).exclude(status=ReferralStatus.DRAFT)
     return Referral.objects.none()
 
 

@@ -31,7 +31,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("migrants", _("Caseload"), "caseload:migrant_list", frozenset({OFFICE, CHIEF, HQ})),
     NavItem("referrals", _("Referrals"), "caseload:referral_list", frozenset({OFFICE, CHIEF, HQ})),
     NavItem("inbox", _("Referral inbox"), "caseload:inbox", frozenset({GOVERNMENT, PARTNER})),
-    NavItem("notifications", _("Delivery log"), "partners:notification_list", frozenset({OFFICE, CHIEF, HQ})),
+    NavItem("notifications", _("Delivery log"), "outbox:notification_list", frozenset({OFFICE, CHIEF, HQ})),
     NavItem("directory", _("Governments and partners"), "partners:directory", frozenset({HQ})),
     NavItem("audit", _("Audit trail"), "audit", frozenset({HQ})),
     NavItem("admin", _("Administration"), "admin:index", frozenset({HQ})),

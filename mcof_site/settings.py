@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "accounts",
     "partners",
     "crises",
+    "outbox",
     "sectors",
     "caseload",
     "reports",
@@ -250,8 +251,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "crises-level-reviews": {"task": "crises.tasks.remind_level_reviews", "schedule": timedelta(hours=1)},
     # The notification outbox: re-send what a lost message or a dead worker left, and queue the
     # retries whose wait was too long for the broker.
-    "partners-relay-notifications": {"task": "partners.tasks.relay_notifications", "schedule": timedelta(minutes=1)},
-    "partners-retry-notifications": {"task": "partners.tasks.retry_notifications", "schedule": timedelta(seconds=30)},
+    "outbox-relay-notifications": {"task": "outbox.tasks.relay_notifications", "schedule": timedelta(minutes=1)},
+    "outbox-retry-notifications": {"task": "outbox.tasks.retry_notifications", "schedule": timedelta(seconds=30)},
     "caseload-remind-overdue-referrals": {
         "task": "caseload.tasks.remind_overdue_referrals",
         "schedule": timedelta(minutes=15),
@@ -268,7 +269,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000, minimum=1)
 EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24, minimum=1)
 EXPORTS_DIR = VAR_DIR / "exports"
-# Webhooks are never sent to a loopback, private or link-local address (partners.destinations);
+# Webhooks are never sent to a loopback, private or link-local address (outbox.destinations);
 # a local trial whose receiver listens on 127.0.0.1 sets this, as DEBUG and the tests do.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG or TESTING)
 # Dashboards are read from snapshots of their figures (reports.snapshots): a snapshot is recomputed
@@ -474,9 +475,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "CaseShareKindEnum": "caseload.models.CaseShare.Kind",
     "CaseShareStatusEnum": "caseload.models.CaseShare.Status",
     "PartnerKindEnum": "partners.models.Partner.Kind",
-    "WebhookEndpointStatusEnum": "partners.models.WebhookEndpoint.Status",
-    "NotificationChannelEnum": "partners.models.Notification.Channel",
-    "NotificationStatusEnum": "partners.models.Notification.Status",
+    "WebhookEndpointStatusEnum": "outbox.models.WebhookEndpoint.Status",
+    "NotificationChannelEnum": "outbox.models.Notification.Channel",
+    "NotificationStatusEnum": "outbox.models.Notification.Status",
 }
 SPECTACULAR_SETTINGS.update(
     {

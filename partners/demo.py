@@ -1,11 +1,8 @@
-"""Demo contacts and subscriptions of the demo governments and partners (DESIGN "Demo data"); idempotent.
-
-No demo webhook endpoint: a receiver that does not exist would only fill the delivery log with
-failures. HQ adds one on the webhook pages to see signed deliveries."""
+"""Demo contacts of the demo governments and partners (DESIGN "Demo data"); idempotent."""
 
 from __future__ import annotations
 
-from .models import Contact, Government, Partner, Subscription
+from .models import Contact, Government, Partner
 
 # (ISO3 or partner code, e-mail, function, language)
 CONTACTS = [
@@ -16,9 +13,6 @@ CONTACTS = [
     ("unhcr", "protection@unhcr.mcof.invalid", "Protection unit", "en"),
     ("ocha", "coordination@ocha.mcof.invalid", "Coordination unit", "en"),
 ]
-# OCHA follows every crisis and level change (the cluster system, Annex I paras 7 and 13); the
-# others are told through the coordination list and the referrals addressed to them.
-SUBSCRIPTIONS = [("ocha", "crisis."), ("ocha", "level.")]
 
 
 def seed(stdout=None) -> dict:
@@ -36,13 +30,6 @@ def seed(stdout=None) -> dict:
             defaults={"name": name, "language": language, "is_active": True},
         )
         contacts.append(contact)
-    subscriptions = []
-    for code, event_type in SUBSCRIPTIONS:
-        if code in partners:
-            subscription, _ = Subscription.objects.get_or_create(
-                partner=partners[code], event_type=event_type, country="", crisis=None, defaults={"is_active": True}
-            )
-            subscriptions.append(subscription)
     if stdout:
-        stdout.write(f"  contacts: {len(contacts)}, subscriptions: {len(subscriptions)}")
-    return {"contacts": contacts, "subscriptions": subscriptions}
+        stdout.write(f"  contacts: {len(contacts)}")
+    return {"contacts": contacts}

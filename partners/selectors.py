@@ -1,11 +1,18 @@
+"""Reads of the directory, scoped to the user."""
+
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from .models import Government, Notification, Partner, WebhookEndpoint
+from .models import Government, Partner
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
-def governments_visible_to(user) -> QuerySet[Government]:
+def governments_visible_to(user: User) -> QuerySet[Government]:
     """Office staff and HQ see the directory; a government liaison sees its own government."""
     if not user.is_authenticated or not user.is_active:
         return Government.objects.none()
@@ -16,7 +23,7 @@ def governments_visible_to(user) -> QuerySet[Government]:
     return Government.objects.none()
 
 
-def partners_visible_to(user) -> QuerySet[Partner]:
+def partners_visible_to(user: User) -> QuerySet[Partner]:
     if not user.is_authenticated or not user.is_active:
         return Partner.objects.none()
     if user.is_hq or user.is_office_staff:
@@ -24,33 +31,3 @@ def partners_visible_to(user) -> QuerySet[Partner]:
     if user.is_partner_liaison:
         return Partner.objects.filter(pk=user.partner_id)
     return Partner.objects.none()
-
-
-def webhook_endpoints_visible_to(user) -> QuerySet[WebhookEndpoint]:
-    """HQ manages every endpoint; a liaison sees its own organisation's endpoints."""
-    if not user.is_authenticated or not user.is_active:
-        return WebhookEndpoint.objects.none()
-    endpoints = WebhookEndpoint.objects.select_related("government", "partner")
-    if user.is_hq:
-        return endpoints
-    if user.is_government_liaison:
-        return endpoints.filter(government_id=user.government_id)
-    if user.is_partner_liaison:
-        return endpoints.filter(partner_id=user.partner_id)
-    return WebhookEndpoint.objects.none()
-
-
-def notifications_visible_to(user) -> QuerySet[Notification]:
-    """The delivery log (DESIGN "Notifications"): HQ sees every notification; office staff those
-    of their office's crises and referrals; a liaison those addressed to its organisation."""
-    if not user.is_authenticated or not user.is_active:
-        return Notification.objects.none()
-    if user.is_hq:
-        return Notification.objects.all()
-    if user.is_office_staff and user.office_ids:
-        return Notification.objects.filter(office_id__in=user.office_ids)
-    if user.is_government_liaison:
-        return Notification.objects.filter(recipient_type="government", government_id=user.government_id)
-    if user.is_partner_liaison:
-        return Notification.objects.filter(recipient_type="partner", partner_id=user.partner_id)
-    return Notification.objects.none()

@@ -5,7 +5,7 @@
   answer is a clean error and nothing is half-written.
 - Redis (the broker) down: a write through the API still succeeds, its notification waits in the
   outbox, and goes out once the broker is back.
-- A worker killed during delivery: partners/tests/test_worker_delivery.py
+- A worker killed during delivery: outbox/tests/test_worker_delivery.py
   ::test_a_worker_killed_mid_batch_loses_nothing (1000 deliveries, SIGKILL mid-batch) and
   ::test_redis_stopped_and_started_during_a_run_loses_nothing cover it; not repeated here.
 """
@@ -25,7 +25,7 @@ from caseload.models import Referral, ReferralEvent
 from caseload.services import consent_record, migrant_register, referral_create
 from conftest import _database_url_of_test_db, wait_for
 from crises.services import crisis_register
-from partners.models import Notification
+from outbox.models import Notification
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 FAULTS = {"injected": 0, "survived": 0}
@@ -113,10 +113,10 @@ def test_database_connection_lost_mid_request_leaves_nothing_half_written():
 
 
 def test_broker_down_writes_succeed_and_notifications_wait_in_the_outbox(settings):
-    from partners.delivery import notifications_relay
-    from partners.tests.factories import WebhookEndpointFactory
-    from partners.tests.receiver import Receiver
-    from partners.tests.workers import RedisServer, producer_broker, start_worker, stop
+    from outbox.delivery import notifications_relay
+    from outbox.tests.factories import WebhookEndpointFactory
+    from outbox.tests.receiver import Receiver
+    from outbox.tests.workers import RedisServer, producer_broker, start_worker, stop
 
     settings.NOTIFICATIONS_RELAY_GRACE_SECONDS = 0
     chief, government, _, referral = _referral_world(send=False)

@@ -59,8 +59,8 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
     from caseload.models import CaseShare, DuplicateCandidate, ImportBatch, Migrant
     from caseload.services import consent_record, migrant_register, referral_create
     from crises.services import crisis_register, escalation_propose
-    from partners.models import Notification
-    from partners.tests.factories import WebhookEndpointFactory
+    from outbox.models import Notification
+    from outbox.tests.factories import WebhookEndpointFactory
 
     crisis = crisis_register(
         actor=chief,

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app that has demo data keeps it in <app>/demo.py with seed(stdout) -> dict; order matters.
-DEMO_MODULES = ["accounts.demo", "crises.demo", "sectors.demo", "caseload.demo", "partners.demo"]
+DEMO_MODULES = ["accounts.demo", "crises.demo", "sectors.demo", "caseload.demo", "partners.demo", "outbox.demo"]
 
 
 class Command(BaseCommand):
@@ -19,12 +19,7 @@ class Command(BaseCommand):
         if not allowed:
             raise CommandError("seed_demo refuses to run with production settings (set DEBUG=1 or MCOF_DEMO=1).")
         for name in DEMO_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name == name:
-                    continue
-                raise
+            module = importlib.import_module(name)
             self.stdout.write(f"{name}:")
             with transaction.atomic():
                 module.seed(stdout=self.stdout)

@@ -29,7 +29,7 @@ def start_worker(
     """A ``celery worker`` subprocess; its output goes to a temporary file (a full pipe would stall it)."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "partners.tests.settings_worker",
+        "DJANGO_SETTINGS_MODULE": "outbox.tests.settings_worker",
         "MCOF_TEST_SETTINGS": json.dumps(overrides or {}),
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker_url,

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from partners.models import Notification
-from partners.views import PAGE_SIZE
+from outbox.models import Notification
+from outbox.views import PAGE_SIZE
 
 from . import events
 from .test_views_api import egypt_hook, libya  # noqa: F401 - fixtures

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Government, Partner, WebhookEndpoint
+from partners.models import Government, Partner
+
+from .models import WebhookEndpoint
 
 # The event types of the contract (core.events), and their families.
 EVENT_TYPE_CHOICES = [

@@ -6,24 +6,26 @@ import os
 import signal
 import time
 from collections import defaultdict
+from datetime import timedelta
 
 import pytest
 import redis
 from django.conf import settings as django_settings
 from django.db import transaction
+from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from accounts.tests.factories import GovernmentFactory
 from caseload.tests.factories import MigrantFactory
 from conftest import _database_url_of_test_db, wait_for
 from crises.tests.factories import CrisisFactory
-from partners.delivery import notifications_relay
-from partners.models import DeliveryAttempt, Notification
+from outbox.delivery import notifications_relay
+from outbox.models import DeliveryAttempt, Notification
 
 from . import events
 from .factories import WebhookEndpointFactory
 from .receiver import Receiver
-from .workers import RedisServer, producer_broker, start_worker, stop
+from .workers import RedisServer, free_port, producer_broker, start_worker, stop
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +34,7 @@ FAST_RETRIES = {"NOTIFICATIONS_RETRY_DELAYS": [0.3] * 9, "NOTIFICATIONS_RETRY_JI
 
 @pytest.fixture
 def celery_worker_env() -> dict:
-    return {"DJANGO_SETTINGS_MODULE": "partners.tests.settings_worker", "MCOF_TEST_SETTINGS": json.dumps(FAST_RETRIES)}
+    return {"DJANGO_SETTINGS_MODULE": "outbox.tests.settings_worker", "MCOF_TEST_SETTINGS": json.dumps(FAST_RETRIES)}
 
 
 @pytest.fixture
@@ -106,6 +108,27 @@ def test_a_receiver_failing_three_times_gets_it_on_the_fourth_attempt(celery_wor
         (4, 200, True),
     ]
     assert all(a.error == "HTTP 500" for a in attempts[:3])
+
+
+def test_messages_queued_under_the_task_names_of_the_partners_app_still_deliver(celery_worker_process, crisis, egypt):
+    """The outbox's tasks were named partners.tasks.* before it had an app of its own: a message of
+    such a name still on the broker after an upgrade (a delivery, a beat tick of the relay) is
+    consumed by a worker of this version and delivers."""
+    from mcof_site.celery import app
+
+    with Receiver() as receiver:
+        WebhookEndpointFactory(government=egypt, url=receiver.url)
+        with producer_broker(f"redis://127.0.0.1:{free_port()}/0"):  # their own messages are lost
+            first = Notification.objects.get(event=events.referral_sent(crisis, government=egypt))
+            second = Notification.objects.get(event=events.referral_sent(crisis, government=egypt))
+        app.send_task("partners.tasks.deliver_notification", args=[first.pk])
+        assert wait_for(lambda: Notification.objects.get(pk=first.pk).status == "delivered", timeout=30)
+        assert Notification.objects.get(pk=second.pk).status == "pending"
+        long_ago = timezone.now() - timedelta(hours=1)
+        Notification.objects.filter(pk=second.pk).update(next_attempt_at=long_ago, queued_at=long_ago)
+        app.send_task("partners.tasks.relay_notifications")
+        assert wait_for(lambda: delivered(2), timeout=30)
+    assert receiver.count() == 2
 
 
 def _queue_length(broker_url: str) -> int:

@@ -8,9 +8,9 @@ import socket
 import pytest
 from django.utils import timezone
 
-from partners.delivery import notification_deliver
-from partners.destinations import url_problem
-from partners.models import DeliveryAttempt, Notification, WebhookEndpoint
+from outbox.delivery import notification_deliver
+from outbox.destinations import url_problem
+from outbox.models import DeliveryAttempt, Notification, WebhookEndpoint
 
 from . import events
 from .receiver import Receiver

@@ -1,8 +1,9 @@
-"""Writes of the partners app: the notification outbox, webhook endpoints and resends.
+"""Writes of the outbox: notification rows, webhook endpoints and resends.
 
 The outbox follows DESIGN "Notifications": ``notifications_for_event`` runs inside the
 transaction that recorded the domain event (core.events), so the notification rows commit or
-roll back with the change; the delivery tasks are queued only after commit.
+roll back with the change; the delivery tasks are queued only after commit. Who is told is
+``outbox.audiences``.
 """
 
 from __future__ import annotations
@@ -11,22 +12,28 @@ import base64
 import datetime
 import logging
 import secrets
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import audit_record
 from core.events import record_event
 from core.models import DomainEvent
+from crises.models import Crisis
+from partners.models import Contact, Government, Partner
 
+from .audiences import AUDIENCES, OBJECTS, Audience, event_audience
 from .conf import conf
-from .models import Contact, Government, Notification, Partner, Subscription, WebhookEndpoint
+from .models import Notification, WebhookEndpoint
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +41,6 @@ GOVERNMENT = Notification.RecipientType.GOVERNMENT
 PARTNER = Notification.RecipientType.PARTNER
 HQ = Notification.RecipientType.HQ
 
-# The thin payload names the object and where to fetch it through the authenticated API.
-OBJECTS = {
-    "crisis": ("crisis", "crises"),
-    "level": ("escalation", "escalations"),
-    "referral": ("referral", "referrals"),
-    "webhook": ("webhook_endpoint", "webhooks"),
-}
 # Facts of an event payload that an e-mail may repeat: codes and states, never free text
 # (a reason typed by a person may name someone) and never personal data.
 EMAIL_FACTS = {
@@ -60,138 +60,13 @@ EMAIL_FACTS = {
 }
 
 
-@dataclass(frozen=True)
-class Audience:
-    """Who is told of one event, each with the first reason found."""
-
-    governments: dict[int, str]
-    partners: dict[int, str]
-    hq: str | None
-
-
 def generate_secret() -> str:
     """A Standard Webhooks secret: ``whsec_`` and 24 random bytes in base64."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
-# --- Audience ------------------------------------------------------------------------------
-def _coordination_list(crisis) -> list:
-    """The crisis's coordination list (crises.coordination), or none until that module exists."""
-    try:
-        from crises.coordination import coordination_list
-    except ModuleNotFoundError as exc:
-        if exc.name != "crises.coordination":
-            raise
-        return []
-    return list(coordination_list(crisis))
-
-
-def _referral_recipient(event: DomainEvent) -> tuple[str, int] | None:
-    """The government or partner a referral is addressed to, if that recipient may see it.
-
-    The recipient's view is decided by the one referral selector (caseload), asked for a liaison
-    of that organisation: a draft is nobody's business outside the office, and a sensitive
-    referral (trafficking) never reaches a government its consent does not name (DESIGN
-    "Sensitive records"). Until the caseload models exist, the event payload names the recipient.
-    """
-    try:
-        from caseload.models import Referral
-        from caseload.selectors import referrals_visible_to
-    except ImportError:
-        recipient_type = event.payload.get("recipient_type")
-        recipient_id = event.payload.get("recipient_id")
-        if recipient_type in (GOVERNMENT, PARTNER) and recipient_id:
-            return recipient_type, int(recipient_id)
-        return None
-    row = Referral.objects.filter(pk=event.subject_id).values("recipient_government_id", "recipient_partner_id").first()
-    if row is None:
-        return None
-    user_model = get_user_model()
-    if row["recipient_government_id"]:
-        recipient = (GOVERNMENT, row["recipient_government_id"])
-        probe = user_model(role=GOVERNMENT, government_id=recipient[1], is_active=True)
-    else:
-        recipient = (PARTNER, row["recipient_partner_id"])
-        probe = user_model(role=PARTNER, partner_id=recipient[1], is_active=True)
-    if not referrals_visible_to(probe).filter(pk=event.subject_id).exists():
-        return None
-    return recipient
-
-
-def _event_level(event: DomainEvent, crisis) -> int | None:
-    if event.type.startswith("level."):
-        try:
-            return int(event.payload.get("level"))
-        except (TypeError, ValueError):
-            return None
-    return getattr(crisis, "level", None)
-
-
-def event_audience(event: DomainEvent, crisis) -> Audience:
-    """The audience of an event (DESIGN "Notifications", "Who uses it").
-
-    - crisis and level events: HQ-made subscriptions matching the type and filters, and the
-      crisis's coordination list (MC/2355 Annex I "Partnerships and coordination", paras 7,
-      13, 19, 25, 31), which is the default audience;
-    - referral events: the referral's recipient only. A government or partner sees referrals
-      addressed to it and no other, so a subscription never widens that;
-    - HQ for Level 2 and 3 events (main text para 21: L2 and L3 are led from headquarters);
-    - webhook events (an endpoint paused or gone): its owner and HQ.
-    """
-    governments: dict[int, str] = {}
-    partners: dict[int, str] = {}
-    hq: str | None = None
-    family = event.type.split(".", 1)[0]
-
-    if family in ("crisis", "level"):
-        prefixes = [event.type, f"{family}.", "*"]
-        subscriptions = Subscription.objects.filter(is_active=True, event_type__in=prefixes)
-        subscriptions = subscriptions.filter(Q(crisis__isnull=True) | Q(crisis_id=event.crisis_id))
-        subscriptions = subscriptions.filter(Q(country="") | Q(country=getattr(crisis, "country", "")))
-        for government_id, partner_id in subscriptions.values_list("government_id", "partner_id"):
-            if government_id:
-                governments.setdefault(government_id, "subscription")
-            else:
-                partners.setdefault(partner_id, "subscription")
-        if crisis is not None:
-            entries = _coordination_list(crisis)
-            countries = {e.government_country: e.rule for e in entries if e.actor_type == "government"}
-            codes = {e.partner_code: e.rule for e in entries if e.actor_type == "partner"}
-            if countries:
-                for pk, country in Government.objects.filter(country__in=countries).values_list("pk", "country"):
-                    governments.setdefault(pk, f"coordination:{countries[country]}"[:64])
-            if codes:
-                for pk, code in Partner.objects.filter(code__in=codes).values_list("pk", "code"):
-                    partners.setdefault(pk, f"coordination:{codes[code]}"[:64])
-        level = _event_level(event, crisis)
-        if level in (2, 3):
-            hq = f"level_{level}"
-    elif family == "referral":
-        recipient = _referral_recipient(event)
-        if recipient and recipient[0] == GOVERNMENT:
-            governments[recipient[1]] = "referral_recipient"
-        elif recipient:
-            partners[recipient[1]] = "referral_recipient"
-    elif family == "webhook":
-        endpoint = WebhookEndpoint.objects.filter(pk=event.subject_id).values("government_id", "partner_id").first()
-        if endpoint and endpoint["government_id"]:
-            governments[endpoint["government_id"]] = "endpoint_owner"
-        elif endpoint and endpoint["partner_id"]:
-            partners[endpoint["partner_id"]] = "endpoint_owner"
-        hq = "endpoint_owner_hq"
-
-    # Inactive organisations are told nothing.
-    if governments:
-        active = set(Government.objects.filter(pk__in=governments, is_active=True).values_list("pk", flat=True))
-        governments = {k: v for k, v in governments.items() if k in active}
-    if partners:
-        active = set(Partner.objects.filter(pk__in=partners, is_active=True).values_list("pk", flat=True))
-        partners = {k: v for k, v in partners.items() if k in active}
-    return Audience(governments=governments, partners=partners, hq=hq)
-
-
 # --- Payloads ------------------------------------------------------------------------------
-def thin_payload(event: DomainEvent, crisis) -> dict:
+def thin_payload(event: DomainEvent, crisis: Crisis | None) -> dict:
     """The webhook body: event type, time, and a reference with its API link; no personal data."""
     family = event.type.split(".", 1)[0]
     object_name, resource = OBJECTS.get(family, (event.subject_type, event.subject_type))
@@ -208,7 +83,7 @@ def thin_payload(event: DomainEvent, crisis) -> dict:
     }
 
 
-def email_facts(event: DomainEvent, crisis) -> dict:
+def email_facts(event: DomainEvent, crisis: Crisis | None) -> dict:
     facts = {key: value for key, value in event.payload.items() if key in EMAIL_FACTS}
     if crisis is not None:
         facts["crisis_code"] = crisis.code
@@ -223,11 +98,11 @@ def email_facts(event: DomainEvent, crisis) -> dict:
 def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
     """Write one notification per destination of the event's audience, in the caller's
     transaction, and queue their delivery for after the commit."""
-    from crises.models import Crisis
-
+    if not AUDIENCES.get(event.type):
+        return []
     crisis = Crisis.objects.filter(pk=event.crisis_id).first() if event.crisis_id else None
     audience = event_audience(event, crisis)
-    if not (audience.governments or audience.partners or audience.hq):
+    if not audience:
         return []
 
     now = timezone.now()
@@ -282,7 +157,7 @@ def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
             )
     if audience.hq:
         seen = {row.address for row in rows if row.address}
-        hq_users = get_user_model().objects.filter(role="hq", is_active=True).exclude(email="")
+        hq_users = User.objects.filter(role=User.Role.HQ, is_active=True).exclude(email="")
         for email, language in hq_users.values_list("email", "language"):
             if email in seen:
                 continue
@@ -306,7 +181,7 @@ def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
     return created
 
 
-def _reason_for(audience: Audience, owner) -> str:
+def _reason_for(audience: Audience, owner: Contact | WebhookEndpoint) -> str:
     if owner.government_id:
         return audience.governments.get(owner.government_id, "")
     return audience.partners.get(owner.partner_id, "")
@@ -335,7 +210,7 @@ def queue_deliveries(ids: list[int], *, countdown: float | None = None) -> int:
     return queued
 
 
-def notification_resend(*, notification: Notification, actor, request=None) -> Notification:
+def notification_resend(*, notification: Notification, actor: User, request: HttpRequest | None = None) -> Notification:
     """HQ sends a notification again, with the same webhook-id, as a fresh round of attempts."""
     if notification.channel == Notification.Channel.WEBHOOK and not notification.endpoint.is_active:
         raise ValidationError({"endpoint": [_("The webhook endpoint is not active; resume it first.")]})
@@ -376,13 +251,13 @@ def _validate_event_types(event_types: list[str]) -> list[str]:
 
 def webhook_endpoint_create(
     *,
-    actor,
+    actor: User,
     url: str,
     government: Government | None = None,
     partner: Partner | None = None,
     event_types: list[str] | None = None,
     description: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> WebhookEndpoint:
     _validate_owner(government, partner)
     endpoint = WebhookEndpoint(
@@ -405,11 +280,11 @@ def webhook_endpoint_create(
 def webhook_endpoint_update(
     *,
     endpoint: WebhookEndpoint,
-    actor,
+    actor: User,
     url: str | None = None,
     event_types: list[str] | None = None,
     description: str | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> WebhookEndpoint:
     before = _snapshot(endpoint)
     if url is not None:
@@ -428,7 +303,12 @@ def webhook_endpoint_update(
 
 
 def webhook_endpoint_set_status(
-    *, endpoint: WebhookEndpoint, status: str, reason: str = "", actor=None, request=None
+    *,
+    endpoint: WebhookEndpoint,
+    status: str,
+    reason: str = "",
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> WebhookEndpoint:
     """Pause, resume or disable an endpoint. When the system pauses or disables one (its last
     retry failed, or it answered 410 Gone) a ``webhook.paused``/``webhook.disabled`` event tells
@@ -449,14 +329,16 @@ def webhook_endpoint_set_status(
         )
         if actor is None and status in (WebhookEndpoint.Status.PAUSED, WebhookEndpoint.Status.DISABLED):
             record_event(
-                f"webhook.{status}",
+                "webhook.paused" if status == WebhookEndpoint.Status.PAUSED else "webhook.disabled",
                 subject=endpoint,
                 payload={"url": endpoint.url, "reason": reason[:300]},
             )
     return endpoint
 
 
-def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor, request=None) -> WebhookEndpoint:
+def webhook_endpoint_rotate_secret(
+    *, endpoint: WebhookEndpoint, actor: User, request: HttpRequest | None = None
+) -> WebhookEndpoint:
     """A new secret; the old one keeps signing alongside it for the overlap, so the receiver can
     switch over without losing a message (Standard Webhooks: several signatures in the header)."""
     with transaction.atomic():
@@ -471,13 +353,13 @@ def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor, request=
     return endpoint
 
 
-def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor, request=None) -> None:
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: User, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action="delete", obj=endpoint, request=request, before=_snapshot(endpoint))
         endpoint.delete()
 
 
-def _snapshot(endpoint: WebhookEndpoint) -> dict:
+def _snapshot(endpoint: WebhookEndpoint) -> dict[str, Any]:
     return {
         "url": endpoint.url,
         "government": endpoint.government_id,

@@ -29,7 +29,7 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -120,25 +120,16 @@ def _ms(started: float) -> int:
 
 
 # --- E-mail --------------------------------------------------------------------------------
-def _first_url(*candidates: tuple[str, tuple]) -> str:
-    for name, args in candidates:
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return "/"
-
-
 def app_link(notification: Notification) -> str:
     """Where in the application the recipient acts on the event."""
     family = notification.event_type.split(".", 1)[0]
     pk = notification.subject_id
     if family == "referral":
-        path = _first_url(("caseload:referral_detail", (pk,)), ("caseload:inbox", ()))
+        path = reverse("caseload:referral_detail", args=(pk,))
     elif family == "webhook":
-        path = _first_url(("partners:webhook_detail", (pk,)), ("partners:webhook_list", ()))
+        path = reverse("outbox:webhook_detail", args=(pk,))
     elif notification.crisis_id and notification.recipient_type == Notification.RecipientType.HQ:
-        path = _first_url(("crises:detail", (notification.crisis_id,)), ("crises:list", ()))
+        path = reverse("crises:detail", args=(notification.crisis_id,))
     else:
         path = "/"
     return f"{settings.SITE_URL}{path}"
@@ -156,8 +147,8 @@ def email_message(notification: Notification) -> EmailMessage:
         "recipient_type": notification.recipient_type,
     }
     with translation.override(notification.language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string("partners/email/subject.txt", context).split())
-        body = render_to_string("partners/email/body.txt", context)
+        subject = " ".join(render_to_string("outbox/email/subject.txt", context).split())
+        body = render_to_string("outbox/email/body.txt", context)
     return EmailMessage(
         subject=subject,
         body=body,

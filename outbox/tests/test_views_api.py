@@ -1,8 +1,8 @@
 import pytest
 
 from crises.tests.factories import CrisisFactory
-from partners.delivery import notification_deliver
-from partners.models import Notification, WebhookEndpoint
+from outbox.delivery import notification_deliver
+from outbox.models import Notification, WebhookEndpoint
 
 from . import events
 from .factories import WebhookEndpointFactory

@@ -1,0 +1,240 @@
+"""Who is told of each event: one table of event types and the audience rules it names.
+
+A service records a domain event in its transaction (``core.events.record_event``); the outbox's
+subscriber (``outbox.handlers``) writes one notification per destination of the event's audience.
+That audience is the union of the rules named for the event's exact type in ``AUDIENCES``: each
+organisation keeps the reason of the first rule that names it, HQ the first HQ reason. An event type
+with no rule, or with an empty row, notifies nobody; every type the code records has a row (a test
+reads the ``record_event`` calls of the tree and says which lacks one).
+
+A rule is a function ``(event, crisis) -> Audience`` registered by name with ``@audience_rule``. The
+outbox provides ``subscriptions``, ``coordination_list``, ``hq_for_level_2_3`` and
+``endpoint_owner``; an app above the outbox registers its own in ``<app>/audiences.py``, imported
+from its ``AppConfig.ready()`` (caseload: ``referral_recipient``), so the outbox never imports it.
+
+This module and ``outbox.selectors`` are all that other apps import of the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
+
+from core.models import DomainEvent
+from crises.coordination import coordination_list
+from partners.models import Government, Partner
+
+from .models import Subscription, WebhookEndpoint
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from crises.models import Crisis
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is told of one event, each with the reason it is told (a code, kept on the notification)."""
+
+    governments: dict[int, str] = field(default_factory=dict)  # government id -> reason
+    partners: dict[int, str] = field(default_factory=dict)  # partner organisation id -> reason
+    hq: str | None = None  # HQ's reason, or None when HQ is not told
+
+    def __bool__(self) -> bool:
+        return bool(self.governments or self.partners or self.hq)
+
+
+AudienceRule = Callable[[DomainEvent, "Crisis | None"], Audience]
+_rules: dict[str, AudienceRule] = {}
+
+
+def audience_rule(name: str) -> Callable[[AudienceRule], AudienceRule]:
+    """Register ``rule`` under ``name``, the name the ``AUDIENCES`` table uses."""
+
+    def register(rule: AudienceRule) -> AudienceRule:
+        known = _rules.get(name)
+        if known is not None and known.__qualname__ != rule.__qualname__:
+            raise ImproperlyConfigured(f"two audience rules are named {name!r}: {known.__module__}, {rule.__module__}")
+        _rules[name] = rule
+        return rule
+
+    return register
+
+
+def registered_rules() -> frozenset[str]:
+    return frozenset(_rules)
+
+
+# --- The table -----------------------------------------------------------------------------
+# Crisis and level events: the HQ-made subscriptions that match, then the crisis's coordination list
+# (MC/2355 Annex I "Partnerships and coordination", paras 7, 13, 19, 25, 31), the default audience;
+# HQ for Level 2 and 3 (MC/2355 para 21: L2 and L3 are led from headquarters).
+CRISIS_AUDIENCE = ("subscriptions", "coordination_list", "hq_for_level_2_3")
+
+AUDIENCES: dict[str, tuple[str, ...]] = {
+    "crisis.registered": CRISIS_AUDIENCE,
+    "crisis.updated": CRISIS_AUDIENCE,
+    "crisis.phase_changed": CRISIS_AUDIENCE,
+    "level.proposed": CRISIS_AUDIENCE,
+    "level.approved": CRISIS_AUDIENCE,
+    "level.rejected": CRISIS_AUDIENCE,
+    "level.extended": CRISIS_AUDIENCE,
+    "level.review_due": CRISIS_AUDIENCE,
+    # A government or partner sees the referrals addressed to it and no other: a subscription never
+    # widens that, so the recipient alone is told.
+    "referral.sent": ("referral_recipient",),
+    "referral.transitioned": ("referral_recipient",),
+    "referral.overdue": ("referral_recipient",),
+    # The system paused an endpoint (its last retry failed) or disabled it (410 Gone): its owner and HQ.
+    "webhook.paused": ("endpoint_owner",),
+    "webhook.disabled": ("endpoint_owner",),
+    # Recorded for the trail and for the subscribers of other apps; nobody outside is told.
+    "sector_matrix.changed": (),
+    "sector_plan.proposed": (),
+    "sector_plan.updated": (),
+    "migrant.merged": (),
+}
+
+# The thin payload names the object of an event family and where to fetch it through the API:
+# family -> (object name, API resource under /api/v1/).
+OBJECTS: dict[str, tuple[str, str]] = {
+    "crisis": ("crisis", "crises"),
+    "level": ("escalation", "escalations"),
+    "referral": ("referral", "referrals"),
+    "webhook": ("webhook_endpoint", "webhooks"),
+}
+
+
+def event_audience(event: DomainEvent, crisis: Crisis | None) -> Audience:
+    """The union of the rules of the event's type; inactive organisations are told nothing."""
+    return _only_active(combine(_rule(name)(event, crisis) for name in AUDIENCES.get(event.type, ())))
+
+
+def combine(audiences: Iterable[Audience]) -> Audience:
+    """Every organisation of every audience with the first reason given for it; the first HQ reason."""
+    governments: dict[int, str] = {}
+    partners: dict[int, str] = {}
+    hq: str | None = None
+    for audience in audiences:
+        for pk, reason in audience.governments.items():
+            governments.setdefault(pk, reason)
+        for pk, reason in audience.partners.items():
+            partners.setdefault(pk, reason)
+        hq = hq or audience.hq
+    return Audience(governments=governments, partners=partners, hq=hq)
+
+
+def _rule(name: str) -> AudienceRule:
+    try:
+        return _rules[name]
+    except KeyError:
+        raise ImproperlyConfigured(f"no audience rule is registered as {name!r}") from None
+
+
+def _only_active(audience: Audience) -> Audience:
+    governments, partners = audience.governments, audience.partners
+    if governments:
+        active = set(Government.objects.filter(pk__in=governments, is_active=True).values_list("pk", flat=True))
+        governments = {k: v for k, v in governments.items() if k in active}
+    if partners:
+        active = set(Partner.objects.filter(pk__in=partners, is_active=True).values_list("pk", flat=True))
+        partners = {k: v for k, v in partners.items() if k in active}
+    return Audience(governments=governments, partners=partners, hq=audience.hq)
+
+
+@checks.register()
+def check_audiences(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every rule the table names is registered (an app's ``ready()`` may have been forgotten)."""
+    missing = sorted({name for names in AUDIENCES.values() for name in names} - registered_rules())
+    return [
+        checks.Error(f"AUDIENCES names the audience rule {name!r}, which no app registers.", id="outbox.E001")
+        for name in missing
+    ]
+
+
+# --- The outbox's own rules ----------------------------------------------------------------
+@audience_rule("subscriptions")
+def subscriptions(event: DomainEvent, crisis: Crisis | None) -> Audience:
+    """The active subscriptions to the type, its family or everything, for every crisis or this one,
+    every country or the crisis's."""
+    family = event.type.split(".", 1)[0]
+    matching = Subscription.objects.filter(is_active=True, event_type__in=[event.type, f"{family}.", "*"])
+    matching = matching.filter(Q(crisis__isnull=True) | Q(crisis_id=event.crisis_id))
+    matching = matching.filter(Q(country="") | Q(country=getattr(crisis, "country", "")))
+    governments: dict[int, str] = {}
+    partners: dict[int, str] = {}
+    for government_id, partner_id in matching.values_list("government_id", "partner_id"):
+        if government_id:
+            governments.setdefault(government_id, "subscription")
+        else:
+            partners.setdefault(partner_id, "subscription")
+    return Audience(governments=governments, partners=partners)
+
+
+@audience_rule("coordination_list")
+def coordination(event: DomainEvent, crisis: Crisis | None) -> Audience:
+    """The governments and partners of the crisis's coordination list (crises.coordination)."""
+    if crisis is None:
+        return Audience()
+    entries = coordination_list(crisis)
+    countries = {e.government_country: e.rule for e in entries if e.actor_type == "government"}
+    codes = {e.partner_code: e.rule for e in entries if e.actor_type == "partner"}
+    governments: dict[int, str] = {}
+    partners: dict[int, str] = {}
+    if countries:
+        for pk, country in Government.objects.filter(country__in=countries).values_list("pk", "country"):
+            governments.setdefault(pk, f"coordination:{countries[country]}"[:64])
+    if codes:
+        for pk, code in Partner.objects.filter(code__in=codes).values_list("pk", "code"):
+            partners.setdefault(pk, f"coordination:{codes[code]}"[:64])
+    return Audience(governments=governments, partners=partners)
+
+
+@audience_rule("hq_for_level_2_3")
+def hq_for_level_2_3(event: DomainEvent, crisis: Crisis | None) -> Audience:
+    """HQ, when the event's level (a level event's own, else the crisis's) is 2 or 3."""
+    if event.type.startswith("level."):
+        try:
+            level = int(event.payload.get("level"))
+        except (TypeError, ValueError):
+            level = None
+    else:
+        level = getattr(crisis, "level", None)
+    return Audience(hq=f"level_{level}") if level in (2, 3) else Audience()
+
+
+@audience_rule("endpoint_owner")
+def endpoint_owner(event: DomainEvent, crisis: Crisis | None) -> Audience:
+    """The organisation that owns the event's webhook endpoint, and HQ, which manages endpoints."""
+    owner = WebhookEndpoint.objects.filter(pk=event.subject_id).values("government_id", "partner_id").first()
+    if owner and owner["government_id"]:
+        return Audience(governments={owner["government_id"]: "endpoint_owner"}, hq="endpoint_owner_hq")
+    if owner and owner["partner_id"]:
+        return Audience(partners={owner["partner_id"]: "endpoint_owner"}, hq="endpoint_owner_hq")
+    return Audience(hq="endpoint_owner_hq")
+
+
+# --- Subjects ------------------------------------------------------------------------------
+# The delivery log of one subject (a referral) answers only to who may see that subject, which the
+# app that owns it decides; it registers the check here as it registers its audience rules.
+SubjectCheck = Callable[["User", int], bool]
+_subject_checks: dict[str, SubjectCheck] = {}
+
+
+def subject_check(family: str) -> Callable[[SubjectCheck], SubjectCheck]:
+    def register(check: SubjectCheck) -> SubjectCheck:
+        _subject_checks[family] = check
+        return check
+
+    return register
+
+
+def subject_visible_to(user: User, family: str, pk: int) -> bool:
+    check = _subject_checks.get(family)
+    if check is None:
+        raise ImproperlyConfigured(f"no app registers who may see a {family!r}")
+    return check(user, pk)

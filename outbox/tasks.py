@@ -1,0 +1,47 @@
+"""Celery tasks of the notification outbox; each takes ids and is safe to run twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from core.locks import single_run
+
+from .delivery import notification_deliver, notifications_relay, notifications_retry_due
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_notification(notification_id: int) -> str:
+    """Deliver one outbox row; a repeat of the message finds it claimed or done and does nothing."""
+    return notification_deliver(notification_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+@single_run("outbox.relay_notifications", ttl=timedelta(minutes=5))
+def relay_notifications() -> int:
+    return notifications_relay()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+@single_run("outbox.retry_notifications", ttl=timedelta(minutes=5))
+def retry_notifications() -> int:
+    return notifications_retry_due()
+
+
+# The names these tasks had while the outbox was part of the partners app: a message queued under
+# one of them before an upgrade (a delivery waiting on its countdown, a beat tick) is still consumed
+# by a worker of this version, and runs the task of the new name in the worker's process.
+@shared_task(name="partners.tasks.deliver_notification", acks_late=True, ignore_result=True)
+def legacy_deliver_notification(notification_id: int) -> str:
+    return deliver_notification(notification_id)
+
+
+@shared_task(name="partners.tasks.relay_notifications", acks_late=True, ignore_result=True)
+def legacy_relay_notifications() -> int:
+    return relay_notifications()
+
+
+@shared_task(name="partners.tasks.retry_notifications", acks_late=True, ignore_result=True)
+def legacy_retry_notifications() -> int:
+    return retry_notifications()
