@@ -462,12 +462,12 @@ WRITERS: dict[str, dict[str, str]] = {
     "caseload:duplicate_scan": {"POST": OFFICE_STAFF},
     "caseload:duplicate_merge": {"POST": OFFICE_STAFF},
     "caseload:duplicate_distinct": {"POST": OFFICE_STAFF},
-    "partners:notification_resend": {"POST": "hq"},
-    "partners:webhook_create": {"POST": "hq"},
-    "partners:webhook_pause": {"POST": "hq"},
-    "partners:webhook_resume": {"POST": "hq"},
-    "partners:webhook_rotate_secret": {"POST": "hq"},
-    "partners:webhook_delete": {"POST": "hq"},
+    "outbox:notification_resend": {"POST": "hq"},
+    "outbox:webhook_create": {"POST": "hq"},
+    "outbox:webhook_pause": {"POST": "hq"},
+    "outbox:webhook_resume": {"POST": "hq"},
+    "outbox:webhook_rotate_secret": {"POST": "hq"},
+    "outbox:webhook_delete": {"POST": "hq"},
 }
 
 
