@@ -144,16 +144,20 @@ PAYLOADS = {
 }
 
 
-def request(world, route: Route, role: str, method: str, path: str):
+def request(world, route: Route, role: str, method: str, path: str, *, body: str = "payload"):
+    """The route's real payload by default; ``body="empty"`` sends none, ``"malformed"`` one that no
+    form or serializer accepts."""
     client = world.extra["api" if route.is_api else "browser"][role]
     # A logout or a language switch changes the client's cookies, not only the rolled-back database.
     client.cookies.clear()
     if role in world.extra.get("session", {}) and not route.is_api:
         client.cookies[settings.SESSION_COOKIE_NAME] = world.extra["session"][role]
     call = getattr(client, method.lower())
-    if method in ("GET", "DELETE"):
+    if body == "malformed":
+        return call(path, MALFORMED_JSON, content_type="application/json") if route.is_api else call(path, JUNK_FORM)
+    if method in ("GET", "DELETE") and body == "payload":
         return call(path)
-    data = PAYLOADS.get(route.name, {})
+    data = PAYLOADS.get(route.name, {}) if body == "payload" else {}
     if route.is_api:
         return call(path, data, format="json")
     return call(path, data)
@@ -479,21 +483,6 @@ MALFORMED_JSON = b'{"to": '
 JUNK_FORM = {"to": "nowhere", "decision": "maybe", "given_on": "not a date", "level": "x", "kind": "?"}
 
 
-def _write_request(world, route: Route, role: str, method: str, path: str, body: str):
-    if body == "payload":
-        return request(world, route, role, method, path)
-    client = world.extra["api" if route.is_api else "browser"][role]
-    client.cookies.clear()
-    if role in world.extra.get("session", {}) and not route.is_api:
-        client.cookies[settings.SESSION_COOKIE_NAME] = world.extra["session"][role]
-    call = getattr(client, method.lower())
-    if route.is_api:
-        if body == "malformed":
-            return call(path, MALFORMED_JSON, content_type="application/json")
-        return call(path, {}, format="json")
-    return call(path, JUNK_FORM if body == "malformed" else {})
-
-
 WRITE_ROUTES = [r for r in ROUTES if r.name in WRITERS]
 
 
@@ -514,7 +503,7 @@ def test_a_role_that_may_never_write_is_refused_whatever_the_body(world, route: 
                 for body in ("payload", "empty", "malformed"):
                     with transaction.atomic():
                         events_before = DomainEvent.objects.count()
-                        response = _write_request(world, route, role, method, path, body)
+                        response = request(world, route, role, method, path, body=body)
                         if DomainEvent.objects.count() != events_before:
                             problems.append(f"{method} {path} as {role} ({which}, {body} body): wrote a domain event")
                         transaction.set_rollback(True)
