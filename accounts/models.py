@@ -56,7 +56,7 @@ class Office(models.Model):
 
 
 class User(AbstractUser):
-    """An account; its role decides what it may see (DESIGN "Who uses it")."""
+    """An account; its role decides what it may see (docs/domain.md "Who uses it")."""
 
     class Role(models.TextChoices):
         OFFICE = "office", _("Office staff")

@@ -1,5 +1,5 @@
 """Demo caseload on the Libya 2011 crisis: stranded Egyptian, Bangladeshi, Nigerien and Chadian migrants
-with consular, transport and other referrals in every state (DESIGN "Demo data"); idempotent.
+with consular, transport and other referrals in every state (docs/domain.md "Demo data"); idempotent.
 
 The framework's paragraph 154 recalls that during the Libyan crisis "IOM received requests from 47
 governments to assist them with the evacuation of their nationals".

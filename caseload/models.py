@@ -1,6 +1,6 @@
 """The caseload: migrants (cases), their consent, referrals to governments and partners, and sharing.
 
-DESIGN "Caseload". The framework's paragraph 8 names the tools this app puts to work: "liaison to
+docs/domain.md "Caseload". The framework's paragraph 8 names the tools this app puts to work: "liaison to
 ensure that migrants have access to emergency consular services; referral systems for persons with
 special protection needs; and the organization of safe evacuations".
 """
@@ -129,7 +129,7 @@ class Migrant(models.Model):
     legal_basis = models.CharField(
         _("legal basis of processing"), max_length=24, choices=LegalBasis.choices, default=LegalBasis.CONSENT
     )
-    # Victims of trafficking and people with a counter-trafficking referral (DESIGN "Sensitive records").
+    # Victims of trafficking and people with a counter-trafficking referral (docs/domain.md "Sensitive records").
     is_sensitive = models.BooleanField(_("sensitive record"), default=False, editable=False)
     office = models.ForeignKey(
         "accounts.Office", verbose_name=_("owning office"), on_delete=models.PROTECT, related_name="migrants"

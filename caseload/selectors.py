@@ -1,4 +1,4 @@
-"""Reads of the caseload, scoped to the user (DESIGN "Who uses it" and "Sensitive records")."""
+"""Reads of the caseload, scoped to the user (docs/domain.md "Who uses it" and "Sensitive records")."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def referrals_visible_to_recipient(recipient_type: str, recipient_id: int) -> Qu
     """What a government or partner organisation sees as a recipient, whoever of it asks (its
     liaisons, its notifications): the sent referrals addressed to it, a draft being nobody's business
     outside the office; of a government never a sensitive one (trafficking) unless the migrant's
-    consent names that government (DESIGN "Sensitive records")."""
+    consent names that government (docs/domain.md "Sensitive records")."""
     if recipient_type == "government":
         consent_names_it = Consent.objects.filter(
             migrant_id=OuterRef("migrant_id"), government_id=recipient_id, withdrawn_at__isnull=True

@@ -1,4 +1,4 @@
-"""Reads of crises and their level history, scoped to the user (DESIGN "Who uses it")."""
+"""Reads of crises and their level history, scoped to the user (docs/domain.md "Who uses it")."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Dashboard figures, aggregated in the database from the querysets each user may see.
 
 Every figure starts from a selector (``crises_visible_to``, ``migrants_visible_to``,
-``referrals_visible_to``), so a record a user may not see is in no count (DESIGN "Who uses it").
+``referrals_visible_to``), so a record a user may not see is in no count (docs/domain.md "Who uses it").
 The number of queries is fixed whatever the size of the data: one grouped query per figure.
 HQ sees every crisis; an office the crises and cases of its office; a liaison its inbox counts.
 """

@@ -25,7 +25,7 @@ def can_read_sectors(user: AnyUser) -> bool:
 
 
 def can_edit_matrix(user: AnyUser) -> bool:
-    """HQ emergency coordinators edit the sector matrix (DESIGN "Who uses it")."""
+    """HQ emergency coordinators edit the sector matrix (docs/domain.md "Who uses it")."""
     return bool(user.is_authenticated and user.is_hq)
 
 

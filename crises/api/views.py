@@ -1,4 +1,4 @@
-"""Thin API views: parse, call a selector or a service, render (DESIGN "Interfaces")."""
+"""Thin API views: parse, call a selector or a service, render (docs/domain.md "Interfaces")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Level proposals and decisions by every role (DESIGN "Emergency levels")."""
+"""Level proposals and decisions by every role (docs/domain.md "Emergency levels")."""
 
 import datetime
 import threading

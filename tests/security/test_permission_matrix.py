@@ -1,6 +1,6 @@
 """Every URL pattern of the site and the API, against every role, on its own and on others' objects.
 
-A route with no declared expectation fails the test, so a new URL must be declared here. DESIGN "Who
+A route with no declared expectation fails the test, so a new URL must be declared here. docs/domain.md "Who
 uses it": deny by default; an object a user may not see answers 404 and never appears in a list."""
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def _report():
 
 
 def _leaks(response, role: str, world, where: str) -> list[str]:
-    """Another side's rows in a list, an export or a count's label: none, ever (DESIGN "deny by default")."""
+    """Another side's rows in a list, an export or a count's label: none, ever (docs/domain.md "Who uses it")."""
     if response.get("Content-Type", "").split(";")[0] not in ("text/html", "application/json", "text/csv"):
         return []
     raw = b"".join(response.streaming_content) if response.streaming else response.content
