@@ -1,4 +1,4 @@
-"""Demo offices, governments, partners and accounts (DESIGN "Demo data"); idempotent."""
+"""Demo offices, governments, partners and accounts (docs/domain.md "Demo data"); idempotent."""
 
 from __future__ import annotations
 

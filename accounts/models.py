@@ -60,7 +60,7 @@ class Office(models.Model):
 
 
 class User(AbstractUser):
-    """An account; its role decides what it may see (DESIGN "Who uses it")."""
+    """An account; its role decides what it may see (docs/domain.md "Who uses it")."""
 
     class Role(models.TextChoices):
         OFFICE = "office", _("Office staff")
@@ -139,6 +139,10 @@ class User(AbstractUser):
     @property
     def chief_office_ids(self) -> frozenset[int]:
         return frozenset(office_id for office_id, chief in self._memberships if chief)
+
+    def is_member_of(self, office_id: int) -> bool:
+        """Active office staff of ``office_id``: who works on that office's crises and cases."""
+        return self.is_office_staff and office_id in self.office_ids
 
     def is_chief_of(self, office_id: int) -> bool:
         return office_id in self.chief_office_ids

@@ -40,8 +40,9 @@ CHANGES = [
     "records of all its offices, country names cached per language: about a third off the page.",
     "- Sessions renewed at most once a minute instead of a write on every request (`SESSION_RENEW_SECONDS`).",
     "- Referral lists: only their columns loaded (a liaison's inbox no migrant at all), each line built once in "
-    "Python (`caseload/rows.py`): the inbox median 38 -> 22 ms. Select boxes escape their options once per "
-    "list of choices: the caseload filter form 4.9 -> 2.3 ms.",
+    "Python (`caseload/rows.py`) instead of about fifteen template nodes per line (labels, two date filters, "
+    "the overdue test): a liaison's inbox of 50 lines, median 38 -> 22 ms. Select boxes escape their options "
+    "once per list of choices: the caseload filter form 4.9 -> 2.3 ms.",
     "- No JIT on the application's PostgreSQL connections (`-c jit=off`): at 1M rows the planner's costs "
     "switched JIT on for the filtered caseload list, whose compilation took 2.7 s of a 3.2 s query.",
     "- Planner statistics on `upper(vulnerabilities::text)`, the expression of the vulnerability filter "

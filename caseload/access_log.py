@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
 from core.audit import audit_record, client_ip
 from core.models import AuditEntry
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def log_read(*, user, obj, request: HttpRequest | None = None) -> None:
+
+def log_read(*, user: User, obj, request: HttpRequest | None = None) -> None:
     if getattr(obj, "is_sensitive", False):
         audit_record(actor=user, action=AuditEntry.Action.READ, obj=obj, request=request)
 
 
-def log_reads(*, user, objects: Iterable, request: HttpRequest | None = None) -> None:
+def log_reads(*, user: User, objects: Iterable, request: HttpRequest | None = None) -> None:
     """One INSERT for every sensitive record on a list page (none when there is none)."""
     ip = client_ip(request)
     actor = user if getattr(user, "is_authenticated", False) else None

@@ -1,20 +1,13 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .access_log import log_read
 from .models import CaseShare, Consent, Migrant, Referral, ReferralEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """HQ reads the caseload here; every change goes through the services (and their audit trail)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class CaseloadAdmin(ReadOnlyAdmin):
+    """HQ reads the caseload here, read-only; opening a sensitive record is written to the access log."""
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -24,7 +17,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Migrant)
-class MigrantAdmin(ReadOnlyAdmin):
+class MigrantAdmin(CaseloadAdmin):
     # No names in the list: a sensitive record's personal data is read (and logged) on its own page.
     list_display = ["reference", "nationality", "office", "crisis", "is_sensitive"]
     list_filter = ["nationality", "office", "is_sensitive"]
@@ -33,18 +26,13 @@ class MigrantAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
-class ReferralEventInline(admin.TabularInline):
+class ReferralEventInline(ReadOnlyInline):
     model = ReferralEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["action", "from_status", "to_status", "actor", "at", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = readonly_fields = ["action", "from_status", "to_status", "actor", "at", "note"]
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnlyAdmin):
+class ReferralAdmin(CaseloadAdmin):
     list_display = ["id", "kind", "status", "priority", "due_at", "office", "recipient_government", "recipient_partner"]
     list_filter = ["kind", "status", "priority"]
     list_select_related = ["office", "recipient_government", "recipient_partner"]
@@ -53,12 +41,12 @@ class ReferralAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(ReadOnlyAdmin):
+class ConsentAdmin(CaseloadAdmin):
     list_display = ["migrant", "government", "partner", "given_on", "recorded_by", "withdrawn_at"]
     list_select_related = ["migrant", "government", "partner", "recorded_by"]
 
 
 @admin.register(CaseShare)
-class CaseShareAdmin(ReadOnlyAdmin):
+class CaseShareAdmin(CaseloadAdmin):
     list_display = ["migrant", "kind", "from_office", "to_office", "status", "requested_at"]
     list_select_related = ["migrant", "from_office", "to_office"]

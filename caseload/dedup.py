@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import audit_record
 from core.events import record_event
 
@@ -158,7 +159,7 @@ def duplicates_find(*, office_id: int, crisis_id: int | None = None) -> int:
 
 
 # --- Decisions ------------------------------------------------------------------------------------
-def _open_candidate(actor, candidate_id: int) -> DuplicateCandidate:
+def _open_candidate(actor: User, candidate_id: int) -> DuplicateCandidate:
     candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate_id)
     if not duplicate_candidates_visible_to(actor).filter(pk=candidate.pk).exists():
         raise DuplicateCandidate.DoesNotExist
@@ -169,7 +170,9 @@ def _open_candidate(actor, candidate_id: int) -> DuplicateCandidate:
     return candidate
 
 
-def duplicate_mark_distinct(*, actor, candidate_id: int, request: HttpRequest | None = None) -> DuplicateCandidate:
+def duplicate_mark_distinct(
+    *, actor: User, candidate_id: int, request: HttpRequest | None = None
+) -> DuplicateCandidate:
     """The two records are different people: the pair is closed and never proposed again."""
     with transaction.atomic():
         candidate = _open_candidate(actor, candidate_id)
@@ -186,7 +189,7 @@ def _empty(value: Any) -> bool:
 
 
 def duplicate_merge(
-    *, actor, candidate_id: int, survivor_id: int, request: HttpRequest | None = None
+    *, actor: User, candidate_id: int, survivor_id: int, request: HttpRequest | None = None
 ) -> DuplicateCandidate:
     """Merge the pair into ``survivor_id`` (one of its two records), keeping both histories."""
     with transaction.atomic():

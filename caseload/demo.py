@@ -1,5 +1,5 @@
 """Demo caseload on the Libya 2011 crisis: stranded Egyptian, Bangladeshi, Nigerien and Chadian migrants
-with consular, transport and other referrals in every state (DESIGN "Demo data"); idempotent.
+with consular, transport and other referrals in every state (docs/domain.md "Demo data"); idempotent.
 
 The framework's paragraph 154 recalls that during the Libyan crisis "IOM received requests from 47
 governments to assist them with the evacuation of their nationals".
@@ -8,7 +8,7 @@ governments to assist them with the evacuation of their nationals".
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -18,7 +18,6 @@ from partners.models import Government, Partner
 from sectors.referral_kinds import ReferralKind
 
 from .models import (
-    PRIORITY_DUE,
     Consent,
     DocumentStatus,
     DocumentType,
@@ -33,8 +32,9 @@ from .models import (
     Sex,
     Vulnerability,
 )
+from .services import sensitivity_refresh
 from .validators import normalise_document, normalise_name
-from .workflow import BY_TARGET
+from .workflow import BY_TARGET, CLOSED, RECIPIENT, side_of
 
 SEED = 2011
 COUNT = 320
@@ -170,7 +170,6 @@ def seed(stdout=None) -> dict:
                 ),
                 phone=f"+21891{rng.randrange(1_000_000, 9_999_999)}" if rng.random() < 0.6 else "",
                 legal_basis=LegalBasis.CONSENT if rng.random() < 0.85 else LegalBasis.VITAL_INTEREST,
-                is_sensitive=Vulnerability.VICTIM_OF_TRAFFICKING in vulnerabilities,
                 office_id=crisis.office_id,
                 crisis=crisis,
                 created_by=staff,
@@ -187,7 +186,9 @@ def seed(stdout=None) -> dict:
     combos = [(k, s) for k in kinds for s in statuses]
     referrals: list[Referral] = []
     consents: dict[tuple[int, str, str], Consent] = {}
-    steps: list[tuple[int, list[str], timedelta]] = []
+    # Per referral: each step of the state machine after "create", with when it was made.
+    steps: list[list[tuple[str, str, datetime]]] = []
+    reason = "Nationality could not be confirmed from the documents available."
     for index, migrant in enumerate(migrants[: len(combos) * 4]):
         kind, status = combos[index % len(combos)]
         government = partner = None
@@ -209,21 +210,13 @@ def seed(stdout=None) -> dict:
             crisis=crisis,
             office_id=migrant.office_id,
             kind=kind,
-            status=status,
             priority=priority,
             recipient_government=government,
             recipient_partner=partner,
             request_note="",
-            is_sensitive=kind == ReferralKind.COUNTER_TRAFFICKING or migrant.is_sensitive,
-            sent_at=sent_at,
-            due_at=sent_at + PRIORITY_DUE[priority] if sent_at else None,
             created_by=staff,
             created_at=(sent_at or now) - timedelta(hours=2),
         )
-        if status in (ReferralStatus.COMPLETED, ReferralStatus.DECLINED, ReferralStatus.CANCELLED):
-            referral.closed_at = sent_at + age / 2
-        if status == ReferralStatus.DECLINED:
-            referral.decline_reason = "Nationality could not be confirmed from the documents available."
         if kind == ReferralKind.CONSULAR and status in (ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED):
             referral.document_type = rng.choice([DocumentType.EMERGENCY_TRAVEL_DOCUMENT, DocumentType.LAISSEZ_PASSER])
             referral.document_number = f"ETD-{migrant.nationality}-{rng.randrange(100000, 999999)}"
@@ -254,10 +247,18 @@ def seed(stdout=None) -> dict:
             else:
                 referral.consent_override_reason = "Vital interest: the person must leave the conflict area urgently."
                 referral.consent_overridden_by = chief
-        if migrant.is_sensitive or kind == ReferralKind.COUNTER_TRAFFICKING:
-            migrant.is_sensitive = True
+        # The outcome is recorded above, so the state machine lets each referral reach its status:
+        # sent at sent_at, each later step spread between then and the close (half its age) or now.
+        path = _path_to(status)
+        later = path[2:]
+        end = sent_at + age / 2 if status in CLOSED else now
+        walked = []
+        for n, (previous, target) in enumerate(zip(path, path[1:], strict=False)):
+            at = sent_at if n == 0 else sent_at + (end - sent_at) * n / len(later)
+            BY_TARGET[target].apply(referral, at=at, reason=reason)
+            walked.append((previous, target, at))
         referrals.append(referral)
-        steps.append((len(referrals) - 1, _path_to(status), age))
+        steps.append(walked)
     # A few more consents naming Egypt for Egyptians without a referral yet.
     for migrant in migrants[len(combos) * 4 :]:
         if migrant.nationality == "EGY" and rng.random() < 0.3 and "EGY" in governments:
@@ -272,29 +273,22 @@ def seed(stdout=None) -> dict:
             )
     referrals = Referral.objects.bulk_create(referrals)
     Consent.objects.bulk_create(consents.values())
-    Migrant.objects.filter(pk__in=[m.pk for m in migrants if m.is_sensitive]).update(is_sensitive=True)
+    sensitivity_refresh(migrant_ids=[m.pk for m in migrants])
 
     events = []
     recipient_actor = {"g": users.get("gov_egy"), "p": users.get("unhcr")}
-    for position, path, _age in steps:
-        referral = referrals[position]
+    for referral, walked in zip(referrals, steps, strict=True):
         events.append(
-            ReferralEvent(referral=referral, action="create", to_status=path[0], actor=staff, at=referral.created_at)
+            ReferralEvent(
+                referral=referral, action="create", to_status=ReferralStatus.DRAFT, actor=staff, at=referral.created_at
+            )
         )
-        later = path[2:]
-        for n, (previous, target) in enumerate(zip(path, path[1:], strict=False)):
+        for previous, target, at in walked:
             transition = BY_TARGET[target]
             actor = staff
-            if transition.by == "recipient":
+            if transition.by == RECIPIENT:
                 liaison = recipient_actor["g"] if referral.recipient_government_id else recipient_actor["p"]
-                owns = liaison is not None and (
-                    (liaison.government_id and liaison.government_id == referral.recipient_government_id)
-                    or (liaison.partner_id and liaison.partner_id == referral.recipient_partner_id)
-                )
-                actor = liaison if owns else None
-            # Sent at sent_at; each later step spread between then and the close (or now).
-            end = referral.closed_at or now
-            at = referral.sent_at if n == 0 else referral.sent_at + (end - referral.sent_at) * n / len(later)
+                actor = liaison if liaison is not None and side_of(liaison, referral) == RECIPIENT else None
             events.append(
                 ReferralEvent(
                     referral=referral,
@@ -303,7 +297,7 @@ def seed(stdout=None) -> dict:
                     to_status=target,
                     actor=actor,
                     at=at,
-                    note=referral.decline_reason if target == ReferralStatus.DECLINED else "",
+                    note=reason if transition.needs_reason else "",
                 )
             )
     ReferralEvent.objects.bulk_create(events)

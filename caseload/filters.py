@@ -6,7 +6,6 @@ import django_filters
 import django_filters.fields
 from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import country_choices
@@ -15,8 +14,9 @@ from crises.models import Crisis
 from crises.selectors import crises_visible_to
 from sectors.referral_kinds import ReferralKind
 
-from .models import OPEN_STATUSES, DocumentStatus, Migrant, Referral, ReferralStatus, Vulnerability
+from .models import DocumentStatus, Migrant, Referral, ReferralStatus, Vulnerability
 from .validators import normalise_document, normalise_name
+from .workflow import overdue_q
 
 
 def _crises(request):
@@ -111,5 +111,4 @@ class ReferralFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())

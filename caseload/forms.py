@@ -22,6 +22,7 @@ from .models import (
     Sex,
     Vulnerability,
 )
+from .workflow import OUTCOME_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -149,14 +150,9 @@ class OutcomeForm(forms.Form):
     travel_date = forms.DateField(label=_("Travel date"), required=False, widget=DATE)
     outcome_note = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    KIND_FIELDS = {
-        ReferralKind.CONSULAR: ("document_type", "document_number", "document_issued_on"),
-        ReferralKind.TRANSPORT: ("departure_from", "destination", "travel_date"),
-    }
-
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        keep = (*self.KIND_FIELDS.get(kind, ()), "outcome_note")
+        keep = (*OUTCOME_FIELDS.get(kind, ()), "outcome_note")
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -177,12 +173,3 @@ class ShareForm(forms.Form):
 
 class DecideTransferForm(forms.Form):
     reason = forms.CharField(label=_("Reason for refusing"), required=False)
-
-
-def add_service_errors(form: forms.Form, exc) -> None:
-    """Put a service's ValidationError on the form fields it names (others on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.forms import add_service_errors
+
 from . import imports
-from .forms import add_service_errors
 from .imports import (
     CHOICES,
     IMPORT_FIELDS,

@@ -1,13 +1,13 @@
 """The caseload: migrants (cases), their consent, referrals to governments and partners, and sharing.
 
-DESIGN "Caseload". The framework's paragraph 8 names the tools this app puts to work: "liaison to
+docs/domain.md "Caseload". The framework's paragraph 8 names the tools this app puts to work: "liaison to
 ensure that migrants have access to emergency consular services; referral systems for persons with
 special protection needs; and the organization of safe evacuations".
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -129,7 +129,7 @@ class Migrant(models.Model):
     legal_basis = models.CharField(
         _("legal basis of processing"), max_length=24, choices=LegalBasis.choices, default=LegalBasis.CONSENT
     )
-    # Victims of trafficking and people with a counter-trafficking referral (DESIGN "Sensitive records").
+    # Victims of trafficking and people with a counter-trafficking referral (docs/domain.md "Sensitive records").
     is_sensitive = models.BooleanField(_("sensitive record"), default=False, editable=False)
     office = models.ForeignKey(
         "accounts.Office", verbose_name=_("owning office"), on_delete=models.PROTECT, related_name="migrants"
@@ -320,9 +320,6 @@ class ReferralStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED, ReferralStatus.IN_PROGRESS)
-
-
 class DocumentType(models.TextChoices):
     """Documents a consular service issues in a crisis (framework, Sector 12)."""
 
@@ -439,12 +436,18 @@ class Referral(models.Model):
     def recipient_id(self) -> int:
         return self.recipient_government_id or self.recipient_partner_id
 
+    # The open statuses and the overdue rule are the state machine's (caseload.workflow imports
+    # this module, hence the imports inside).
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        from .workflow import REFERRAL
 
-    def is_overdue(self, now=None) -> bool:
-        return bool(self.is_open and self.due_at and self.due_at < (now or timezone.now()))
+        return REFERRAL.is_open(self.status)
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        from .workflow import is_overdue
+
+        return is_overdue(self, now)
 
 
 class ReferralEvent(models.Model):

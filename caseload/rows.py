@@ -1,12 +1,11 @@
 """The lines of the caseload and referral lists, built in Python.
 
-These two tables are the pages people open most (bench/RESULTS.md). Through Django's template
-engine each line of a referral list cost about fifteen variable, tag and filter nodes (labels, two
-date filters, the overdue test): a liaison's inbox of 50 lines took 38 ms, 22 ms built here (medians
-on the benchmark database). Each line is worked out once and written with ``format_html``, which
-escapes every value as the template would; the templates print one node per line. The caseload list
-is built the same way so that both tables live in one place. The markup is the one the templates
-had, so styles, scripts and tests see the same table.
+These two tables are the pages people open most, and a line through the template engine is a dozen
+nodes or more (labels, dates, the overdue badge); what that cost is in bench/RESULTS.md. Each line
+is worked out once and written with ``format_html``, which escapes every value as the template
+would; the templates print one node per line. The caseload list is built the same way so that both
+tables live in one place. The markup is the one the templates had, so styles, scripts and tests see
+the same table.
 """
 
 from __future__ import annotations
@@ -50,7 +49,7 @@ def referral_row(r: Referral, *, now, for_liaison: bool) -> SafeString:
     if r.due_at:
         local = timezone.localtime(r.due_at)
         due = format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%Y-%m-%d %H:%M"))
-        if r.is_open and r.due_at < now:
+        if r.is_overdue(now):
             due += _badge("overdue", _("Overdue"))
     office_cells: SafeString | str = ""
     if not for_liaison:

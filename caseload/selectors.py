@@ -1,18 +1,28 @@
-"""Reads of the caseload, scoped to the user (DESIGN "Who uses it" and "Sensitive records")."""
+"""Reads of the caseload, scoped to the user (docs/domain.md "Who uses it" and "Sensitive records")."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from sectors.referral_kinds import ReferralKind
 
-from .models import OPEN_STATUSES, CaseShare, Consent, DocumentType, Migrant, Referral, ReferralStatus
+from .models import CaseShare, Consent, DocumentType, Migrant, Referral, ReferralStatus
+from .workflow import overdue_q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    AnyUser = User | AnonymousUser
 
 SENSITIVE_PERMISSION = "view_sensitive_records"
 
 
-def _office_scope(user) -> Q:
+def _office_scope(user: User) -> Q:
     """Migrants an office member may see: owned by or shared with one of the user's offices;
     sensitive ones only through an office where the user holds the sensitive permission."""
     offices = user.office_ids
@@ -34,7 +44,7 @@ def _office_scope(user) -> Q:
     return (reach(offices) & Q(is_sensitive=False)) | reach(sensitive_offices)
 
 
-def migrants_visible_to(user) -> QuerySet[Migrant]:
+def migrants_visible_to(user: AnyUser) -> QuerySet[Migrant]:
     """HQ reads every case; office staff their office's and those shared with it; liaisons none
     (they see a referred migrant only through the referral, and only its kind's fields)."""
     if not user.is_authenticated or not user.is_active:
@@ -47,7 +57,7 @@ def migrants_visible_to(user) -> QuerySet[Migrant]:
     return Migrant.objects.none()
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
+def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
     """HQ all; office staff those of the migrants they see; a government liaison the sent referrals
     addressed to its government, never a sensitive one unless the migrant's consent names that
     government; a partner liaison the sent referrals addressed to its organisation."""
@@ -71,7 +81,7 @@ def referrals_visible_to_recipient(recipient_type: str, recipient_id: int) -> Qu
     """What a government or partner organisation sees as a recipient, whoever of it asks (its
     liaisons, its notifications): the sent referrals addressed to it, a draft being nobody's business
     outside the office; of a government never a sensitive one (trafficking) unless the migrant's
-    consent names that government (DESIGN "Sensitive records")."""
+    consent names that government (docs/domain.md "Sensitive records")."""
     if recipient_type == "government":
         consent_names_it = Consent.objects.filter(
             migrant_id=OuterRef("migrant_id"), government_id=recipient_id, withdrawn_at__isnull=True
@@ -86,8 +96,14 @@ def referrals_visible_to_recipient(recipient_type: str, recipient_id: int) -> Qu
     return Referral.objects.none()
 
 
-def overdue(queryset: QuerySet[Referral], now=None) -> QuerySet[Referral]:
-    return queryset.filter(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+def overdue(queryset: QuerySet[Referral], now: datetime | None = None) -> QuerySet[Referral]:
+    """The referrals of ``queryset`` that are open past their due time (``caseload.workflow``)."""
+    return queryset.filter(overdue_q(now))
+
+
+def with_overdue(queryset: QuerySet[Referral], now: datetime | None = None) -> QuerySet[Referral]:
+    """Each referral of ``queryset`` with ``overdue_now``: the same rule, worked out by the database."""
+    return queryset.annotate(overdue_now=ExpressionWrapper(overdue_q(now), output_field=BooleanField()))
 
 
 def _live_consents(*, government_id: int | None, partner_id: int | None) -> QuerySet[Consent]:
@@ -111,7 +127,7 @@ def consent_names(*, migrant_ref: str, government_id: int | None = None, partner
 
 
 def possible_duplicates(
-    user, *, given_name: str, family_name: str, date_of_birth, nationality: str, document_number: str = ""
+    user: AnyUser, *, given_name: str, family_name: str, date_of_birth, nationality: str, document_number: str = ""
 ) -> QuerySet[Migrant]:
     """Visible migrants with the same normalised name, date of birth and nationality, or the same
     document number (the warning shown when registering)."""
@@ -128,7 +144,7 @@ def possible_duplicates(
     return migrants_visible_to(user).filter(condition).select_related("office")[:10]
 
 
-def incoming_cases_for(user) -> QuerySet[CaseShare]:
+def incoming_cases_for(user: AnyUser) -> QuerySet[CaseShare]:
     """Pending transfers to the user's offices: the receiving office accepts or refuses them."""
     if not user.is_authenticated or not user.is_office_staff:
         return CaseShare.objects.none()

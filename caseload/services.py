@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Office
+from accounts.models import Office, User
 from core.audit import audit_record, client_ip
 from core.events import EventRecord, record_event, record_events
 from core.models import AuditEntry
@@ -22,8 +24,6 @@ from partners.models import Government, Partner
 from sectors.referral_kinds import ReferralKind
 
 from .models import (
-    OPEN_STATUSES,
-    PRIORITY_DUE,
     CaseShare,
     Consent,
     DocumentType,
@@ -35,7 +35,7 @@ from .models import (
 )
 from .selectors import consent_exists, referrals_visible_to
 from .validators import normalise_document, normalise_name, phone_to_e164
-from .workflow import BY_TARGET, OFFICE, RECIPIENT, Transition
+from .workflow import OPEN, OUTCOME_FIELDS, RECIPIENT, REFERRAL, may_record_outcome, side_of
 
 OVERRIDE_PERMISSION = "override_consent"
 
@@ -67,8 +67,9 @@ def _new_reference(office: Office) -> str:
     return f"{office.code.upper()}-{secrets.token_hex(4).upper()}"
 
 
-def _require_member(actor, office_id: int) -> None:
-    if not (actor.is_office_staff and office_id in actor.office_ids):
+def require_office_member(actor: User, office_id: int) -> None:
+    """Writes to an office's cases are for its staff; the API checks this before reading a body."""
+    if not actor.is_member_of(office_id):
         raise PermissionDenied(_("Only staff of the owning office may do this."))
 
 
@@ -95,27 +96,35 @@ def _check_migrant(migrant: Migrant) -> None:
         raise ValidationError(errors)
 
 
+def sensitivity_refresh(*, migrant_ids: Iterable[int]) -> None:
+    """A victim of trafficking, or anyone with a counter-trafficking referral, is a sensitive record;
+    so is every referral of a sensitive record, and every counter-trafficking referral. Sets the
+    flags of these migrants and their referrals in two statements, however many they are."""
+    ids = list(migrant_ids)
+    counter_trafficking = ReferralKind.COUNTER_TRAFFICKING
+    # The JSON list as text holds each code in quotes (as the caseload filter reads it).
+    victim = Q(vulnerabilities__icontains=f'"{Vulnerability.VICTIM_OF_TRAFFICKING}"')
+    referred = Exists(Referral.objects.filter(migrant_id=OuterRef("pk"), kind=counter_trafficking))
+    Migrant.objects.filter(pk__in=ids).update(
+        is_sensitive=Case(When(victim | Q(referred), then=Value(True)), default=Value(False))
+    )
+    migrant_flag = Migrant.objects.filter(pk=OuterRef("migrant_id")).values("is_sensitive")[:1]
+    Referral.objects.filter(migrant_id__in=ids).update(
+        is_sensitive=Case(When(kind=counter_trafficking, then=Value(True)), default=Subquery(migrant_flag))
+    )
+
+
 def _refresh_sensitivity(migrant: Migrant) -> None:
-    """A victim of trafficking, or anyone with a counter-trafficking referral, is a sensitive record."""
-    sensitive = (
-        Vulnerability.VICTIM_OF_TRAFFICKING in (migrant.vulnerabilities or [])
-        or migrant.referrals.filter(kind=ReferralKind.COUNTER_TRAFFICKING).exists()
-    )
-    if sensitive != migrant.is_sensitive:
-        Migrant.objects.filter(pk=migrant.pk).update(is_sensitive=sensitive)
-        migrant.is_sensitive = sensitive
-    Referral.objects.filter(migrant=migrant).exclude(kind=ReferralKind.COUNTER_TRAFFICKING).update(
-        is_sensitive=sensitive
-    )
-    Referral.objects.filter(migrant=migrant, kind=ReferralKind.COUNTER_TRAFFICKING).update(is_sensitive=True)
+    sensitivity_refresh(migrant_ids=[migrant.pk])
+    migrant.is_sensitive = Migrant.objects.values_list("is_sensitive", flat=True).get(pk=migrant.pk)
 
 
 def migrant_register(
-    *, actor, office: Office, crisis: Crisis, data: dict[str, Any], request: HttpRequest | None = None
+    *, actor: User, office: Office, crisis: Crisis, data: dict[str, Any], request: HttpRequest | None = None
 ) -> Migrant:
     """Register a migrant in ``crisis`` for ``office``; every field is validated and nothing is saved
     on a bad value (the error names the field)."""
-    _require_member(actor, office.pk)
+    require_office_member(actor, office.pk)
     if not crises_visible_to(actor).filter(pk=crisis.pk).exists():
         raise ValidationError({"crisis": [_("Choose a crisis of your office.")]})
     migrant = Migrant(
@@ -130,8 +139,10 @@ def migrant_register(
     return migrant
 
 
-def migrant_update(*, actor, migrant: Migrant, data: dict[str, Any], request: HttpRequest | None = None) -> Migrant:
-    _require_member(actor, migrant.office_id)
+def migrant_update(
+    *, actor: User, migrant: Migrant, data: dict[str, Any], request: HttpRequest | None = None
+) -> Migrant:
+    require_office_member(actor, migrant.office_id)
     changed = [f for f in MIGRANT_FIELDS if f in data and getattr(migrant, f) != data[f]]
     for field in changed:
         setattr(migrant, field, data[field])
@@ -150,16 +161,16 @@ def _pick(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 
 def consent_record(
     *,
-    actor,
+    actor: User,
     migrant: Migrant,
-    governments: list[Government] = (),
-    partners: list[Partner] = (),
+    governments: Sequence[Government] = (),
+    partners: Sequence[Partner] = (),
     given_on: date,
     note: str = "",
     request: HttpRequest | None = None,
 ) -> list[Consent]:
     """Record the migrant's consent to share their data with the named governments and partners."""
-    _require_member(actor, migrant.office_id)
+    require_office_member(actor, migrant.office_id)
     if not governments and not partners:
         raise ValidationError({"governments": [_("Name at least one government or partner organisation.")]})
     if given_on > timezone.localdate():
@@ -181,8 +192,8 @@ def consent_record(
     return rows
 
 
-def consent_withdraw(*, actor, consent: Consent, request: HttpRequest | None = None) -> Consent:
-    _require_member(actor, consent.migrant.office_id)
+def consent_withdraw(*, actor: User, consent: Consent, request: HttpRequest | None = None) -> Consent:
+    require_office_member(actor, consent.migrant.office_id)
     with transaction.atomic():
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
@@ -192,7 +203,7 @@ def consent_withdraw(*, actor, consent: Consent, request: HttpRequest | None = N
 
 def referral_create(
     *,
-    actor,
+    actor: User,
     migrant: Migrant,
     kind: str,
     recipient_government: Government | None = None,
@@ -204,7 +215,7 @@ def referral_create(
     request: HttpRequest | None = None,
 ) -> Referral:
     """Create a draft referral of ``migrant`` and, when ``send``, send it at once."""
-    _require_member(actor, migrant.office_id)
+    require_office_member(actor, migrant.office_id)
     if bool(recipient_government) == bool(recipient_partner):
         raise ValidationError({"recipient_government": [_("Choose either a government or a partner organisation.")]})
     if kind == ReferralKind.CONSULAR and recipient_partner is not None:
@@ -247,17 +258,7 @@ def referral_create(
     return referral
 
 
-def _actor_side(actor, referral: Referral) -> str | None:
-    if actor.is_office_staff and referral.office_id in actor.office_ids:
-        return OFFICE
-    if actor.is_government_liaison and referral.recipient_government_id == actor.government_id:
-        return RECIPIENT
-    if actor.is_partner_liaison and referral.recipient_partner_id == actor.partner_id:
-        return RECIPIENT
-    return None
-
-
-def _check_consent(*, actor, referral: Referral, override_reason: str, request: HttpRequest | None) -> None:
+def _check_consent(*, actor: User, referral: Referral, override_reason: str, request: HttpRequest | None) -> None:
     """Sharing data with a recipient needs the migrant's consent naming it, or an override with a reason."""
     if consent_exists(
         migrant_id=referral.migrant_id,
@@ -295,12 +296,6 @@ def _check_consent(*, actor, referral: Referral, override_reason: str, request: 
     )
 
 
-OUTCOME_FIELDS = {
-    ReferralKind.CONSULAR: ("document_type", "document_number", "document_issued_on"),
-    ReferralKind.TRANSPORT: ("departure_from", "destination", "travel_date"),
-}
-
-
 def _apply_outcome(referral: Referral, outcome: dict[str, Any]) -> list[str]:
     allowed = (*OUTCOME_FIELDS.get(referral.kind, ()), "outcome_note")
     unknown = [k for k in outcome if k not in allowed and outcome[k] not in ("", None)]
@@ -321,15 +316,19 @@ def _apply_outcome(referral: Referral, outcome: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _check_outcome_complete(referral: Referral) -> None:
-    missing = [f for f in OUTCOME_FIELDS.get(referral.kind, ()) if not getattr(referral, f)]
-    if missing:
-        raise ValidationError({f: [_("Record this before completing the referral.")] for f in missing})
+def _lock_visible(actor: User, referral_id: int) -> Referral:
+    """The referral, locked for this transaction, read through the actor's scope: one query."""
+    return (
+        referrals_visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("recipient_government", "recipient_partner", "crisis", "migrant")
+        .get(pk=referral_id)
+    )
 
 
 def referral_transition(
     *,
-    actor,
+    actor: User,
     referral_id: int,
     to: str,
     note: str = "",
@@ -338,57 +337,27 @@ def referral_transition(
     override_reason: str = "",
     request: HttpRequest | None = None,
 ) -> Referral:
-    """Move a referral to status ``to`` if the state machine and the actor's role allow it.
+    """Move a referral to status ``to`` if the state machine (``caseload.workflow.REFERRAL``) and the
+    actor's side allow it; the machine's row for ``to`` says what else the move sets and records.
 
     The row is locked (SELECT ... FOR UPDATE) so that two concurrent transitions of one referral
     run one after the other: the second sees the first's status and is refused if no longer legal.
+    A referral the actor may not see raises ``Referral.DoesNotExist`` (404).
     """
-    transition: Transition | None = BY_TARGET.get(to)
-    if transition is None:
-        raise ValidationError({"to": [_("Unknown status %(status)s.") % {"status": to}]})
+    transition = REFERRAL.transition_to(to)
     with transaction.atomic():
-        referral = (
-            Referral.objects.select_for_update(of=("self",))
-            .select_related("recipient_government", "recipient_partner")
-            .get(pk=referral_id)
-        )
-        if not referrals_visible_to(actor).filter(pk=referral.pk).exists():
-            raise Referral.DoesNotExist
-        side = _actor_side(actor, referral)
-        if side != transition.by:
-            if transition.by == OFFICE:
-                message = _("Only the owning office may do this (%(action)s).")
-            else:
-                message = _("Only the recipient may do this (%(action)s).")
-            raise PermissionDenied(message % {"action": transition.label})
-        if referral.status not in transition.sources:
-            raise ValidationError(
-                {
-                    "to": [
-                        _("A referral that is %(status)s cannot be moved to %(target)s.")
-                        % {"status": referral.get_status_display().lower(), "target": ReferralStatus(to).label.lower()}
-                    ]
-                }
-            )
-        if transition.needs_reason and not reason.strip():
-            raise ValidationError({"reason": [_("Give the reason for declining.")]})
+        referral = _lock_visible(actor, referral_id)
+        side = side_of(actor, referral)
+        REFERRAL.check(transition, status=referral.status, side=side, reason=reason)
         now = timezone.now()
         previous = referral.status
         if outcome:
             if side != RECIPIENT:
                 raise PermissionDenied(_("Only the recipient may record the outcome of a referral."))
             _apply_outcome(referral, outcome)
-        if to == ReferralStatus.SENT:
+        if transition.needs_consent:
             _check_consent(actor=actor, referral=referral, override_reason=override_reason, request=request)
-            referral.sent_at = now
-            referral.due_at = now + PRIORITY_DUE[referral.priority]
-        if to == ReferralStatus.COMPLETED:
-            _check_outcome_complete(referral)
-        if to == ReferralStatus.DECLINED:
-            referral.decline_reason = reason.strip()
-        if to in (ReferralStatus.COMPLETED, ReferralStatus.DECLINED, ReferralStatus.CANCELLED):
-            referral.closed_at = now
-        referral.status = to
+        transition.apply(referral, at=now, reason=reason)
         referral.save()
         ReferralEvent.objects.create(
             referral=referral,
@@ -408,43 +377,27 @@ def referral_transition(
             before={"status": previous},
             after={"status": to},
         )
-        common = {
-            "kind": referral.kind,
-            "recipient_type": referral.recipient_type,
-            "recipient_id": referral.recipient_id,
-        }
-        if to == ReferralStatus.SENT:
-            record_event(
-                "referral.sent",
-                subject=referral,
-                actor=actor,
-                crisis_id=referral.crisis_id,
-                office_id=referral.office_id,
-                payload={**common, "priority": referral.priority},
-            )
-        else:
-            record_event(
-                "referral.transitioned",
-                subject=referral,
-                actor=actor,
-                crisis_id=referral.crisis_id,
-                office_id=referral.office_id,
-                payload={"from": previous, "to": to, **common},
-            )
+        record_event(
+            transition.event,
+            subject=referral,
+            actor=actor,
+            crisis_id=referral.crisis_id,
+            office_id=referral.office_id,
+            payload=transition.payload(referral, previous),
+        )
     return referral
 
 
 def referral_record_outcome(
-    *, actor, referral_id: int, outcome: dict[str, Any], request: HttpRequest | None = None
+    *, actor: User, referral_id: int, outcome: dict[str, Any], request: HttpRequest | None = None
 ) -> Referral:
     """The recipient records what it did (a travel document, a departure) before completing."""
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().get(pk=referral_id)
-        if not referrals_visible_to(actor).filter(pk=referral.pk).exists():
-            raise Referral.DoesNotExist
-        if _actor_side(actor, referral) != RECIPIENT:
+        referral = _lock_visible(actor, referral_id)
+        side = side_of(actor, referral)
+        if side != RECIPIENT:
             raise PermissionDenied(_("Only the recipient may record the outcome of a referral."))
-        if referral.status not in (ReferralStatus.ACKNOWLEDGED, ReferralStatus.IN_PROGRESS):
+        if not may_record_outcome(side, referral.status):
             raise ValidationError(
                 {"non_field_errors": [_("The outcome is recorded on an acknowledged or ongoing referral.")]}
             )
@@ -467,7 +420,7 @@ def referral_remind_overdue(*, referral_id: int, due_at: datetime) -> bool:
     """Record one ``referral.overdue`` event for this due time; a second call for it does nothing."""
     with transaction.atomic():
         claimed = (
-            Referral.objects.filter(pk=referral_id, due_at=due_at, status__in=OPEN_STATUSES)
+            Referral.objects.filter(pk=referral_id, due_at=due_at, status__in=OPEN)
             .exclude(overdue_reminded_for=due_at)
             .update(overdue_reminded_for=due_at)
         )
@@ -490,7 +443,7 @@ def referral_remind_overdue(*, referral_id: int, due_at: datetime) -> bool:
 
 
 def case_share(
-    *, actor, migrant: Migrant, to_office: Office, kind: str, note: str = "", request: HttpRequest | None = None
+    *, actor: User, migrant: Migrant, to_office: Office, kind: str, note: str = "", request: HttpRequest | None = None
 ) -> CaseShare:
     """The Chief of Mission of the owning office shares a case (both offices see it at once) or
     asks another office to take it over (ownership moves when that office accepts)."""
@@ -528,7 +481,7 @@ def case_share(
 
 
 def case_transfer_decide(
-    *, actor, share_id: int, accept: bool, reason: str = "", request: HttpRequest | None = None
+    *, actor: User, share_id: int, accept: bool, reason: str = "", request: HttpRequest | None = None
 ) -> CaseShare:
     """Staff of the receiving office accept a transfer (the office becomes the owner) or refuse it."""
     with transaction.atomic():
@@ -625,7 +578,7 @@ def transport_referrals_follow_movement(
                 events.append(
                     ReferralEvent(
                         referral=referral,
-                        action=BY_TARGET[step_to].action,
+                        action=REFERRAL.transition_to(step_to).action,
                         from_status=step_from,
                         to_status=step_to,
                         actor=actor,

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from core.locks import single_run
 
-from .models import OPEN_STATUSES, Referral
+from .models import Referral
 from .retention import pseudonymise_expired  # noqa: F401 - the worker registers the periodic task
+from .selectors import overdue
 from .services import referral_remind_overdue
 
 BATCH = 500
@@ -24,7 +25,7 @@ def remind_overdue_referrals() -> int:
     been reminded for that due time yet; the notifications app turns the event into messages."""
     now = timezone.now()
     due = list(
-        Referral.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+        overdue(Referral.objects.all(), now)
         .exclude(overdue_reminded_for=F("due_at"))
         .values_list("pk", "due_at")
         .order_by("due_at")[:BATCH]

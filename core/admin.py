@@ -1,3 +1,6 @@
+"""The administration's read-only bases, for every app: HQ reads the records there, and every
+change goes through the services (their rules, their audit trail)."""
+
 from django.contrib import admin
 
 from .models import AuditEntry, DomainEvent
@@ -5,6 +8,20 @@ from .models import AuditEntry, DomainEvent
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):

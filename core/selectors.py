@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.db.models import QuerySet
 
 from .models import AuditEntry
 
 
-def audit_entries_visible_to(user) -> QuerySet[AuditEntry]:
+class Reader(Protocol):
+    """What core reads of a user (``accounts.models.User``): core imports no app, so it names the
+    user by what it reads. A request's ``AnonymousUser`` stops at ``is_authenticated``."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_hq(self) -> bool: ...
+
+
+def audit_entries_visible_to(user: Reader) -> QuerySet[AuditEntry]:
     """The audit trail is HQ's to search; nobody else reads it (a migrant's page shows its own readers)."""
     if user.is_authenticated and user.is_hq:
         return AuditEntry.objects.select_related("actor")

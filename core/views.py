@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -53,13 +52,6 @@ def health(request: HttpRequest) -> JsonResponse:
         "broker": {"ok": broker_ok, "detail": broker_detail},
     }
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    from reports.views import overview_context  # the dashboard of the user's role
-
-    return render(request, "core/home.html", {"demo": settings.DEBUG, **overview_context(request)})
 
 
 AUDIT_PAGE_SIZE = 100

@@ -3,6 +3,8 @@ read-only here; writes of the SOP go through the service so that each edit leave
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from . import services
 from .models import (
     AffectedFigure,
@@ -14,17 +16,6 @@ from .models import (
     LevelProposal,
     PhaseChange,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class CountryInline(ReadOnlyInline):
@@ -50,25 +41,18 @@ class ProposalInline(ReadOnlyInline):
 
 
 @admin.register(Crisis)
-class CrisisAdmin(admin.ModelAdmin):
+class CrisisAdmin(ReadOnlyAdmin):
+    """Crises are registered and changed by their office, through the services."""
+
     list_display = ["code", "name", "crisis_type", "phase", "level", "country", "office", "status", "start_date"]
     list_filter = ["crisis_type", "phase", "level", "status", "office"]
     search_fields = ["code", "name", "glide"]
     list_select_related = ["office"]
     inlines = [CountryInline, NationalityInline, FigureInline, PhaseChangeInline, ProposalInline]
 
-    def has_add_permission(self, request):
-        return False  # crises are registered by their office, through the service
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LevelProposal)
-class LevelProposalAdmin(admin.ModelAdmin):
+class LevelProposalAdmin(ReadOnlyAdmin):
     list_display = [
         "crisis",
         "level",
@@ -81,15 +65,6 @@ class LevelProposalAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "level"]
     list_select_related = ["crisis", "proposed_by", "decided_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RevisionInline(ReadOnlyInline):

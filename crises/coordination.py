@@ -1,7 +1,7 @@
 """Who a crisis's response is coordinated with, derived from the crisis itself.
 
 The rules are the "Partnerships and coordination" paragraphs of MC/2355 Annex I (7 man-made,
-13 sudden-onset natural, 19 slow-onset natural, 25 protracted, 31 health) as DESIGN
+13 sudden-onset natural, 19 slow-onset natural, 25 protracted, 31 health) as docs/domain.md
 "Coordination rules" reads them. The notifications use the list as their default audience.
 """
 
@@ -141,7 +141,7 @@ def coordination_list(crisis: Crisis) -> list[CoordinationEntry]:
             )
         )
 
-    # Security and peacebuilding actors: protracted crises (25) and man-made ones (DESIGN; the
+    # Security and peacebuilding actors: protracted crises (25) and man-made ones (docs/domain.md; the
     # community stabilization of Annex I paras 8 and 10 is part of peace and security initiatives).
     if kind == CrisisType.PROTRACTED:
         entries.append(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import country_choices
@@ -17,17 +16,6 @@ SCORE_HELP = _("1 = low, 5 = very high")
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names where there is one."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target if target != NON_FIELD_ERRORS else None, error)
 
 
 def split_codes(value: str) -> list[str]:

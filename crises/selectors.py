@@ -1,6 +1,8 @@
-"""Reads of crises and their level history, scoped to the user (DESIGN "Who uses it")."""
+"""Reads of crises and their level history, scoped to the user (docs/domain.md "Who uses it")."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -11,8 +13,80 @@ from accounts.models import Office
 
 from .models import ApproverKind, Crisis, CrisisCountry, LevelPolicy, LevelProposal, PhaseChange
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def crises_visible_to(user) -> QuerySet[Crisis]:
+    from accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+# --- Who may do what ----------------------------------------------------------------------------
+def can_register_in(user: AnyUser, office_id: int) -> bool:
+    return bool(user.is_authenticated and user.is_member_of(office_id))
+
+
+def can_edit(user: AnyUser, crisis: Crisis) -> bool:
+    """Staff of the owning office keep the crisis up to date (docs: "Who uses it"); HQ reads."""
+    return can_register_in(user, crisis.office_id)
+
+
+def can_propose(user: AnyUser, crisis: Crisis) -> bool:
+    return can_edit(user, crisis) and crisis.status == Crisis.Status.ACTIVE
+
+
+def authority_level(proposal: LevelProposal, current_level: int | None) -> int:
+    """The level whose SOP line of authority decides a proposal: the higher of the proposed and
+    the current level, so that leaving Level 3 needs the same authority as declaring it."""
+    return max(proposal.level, current_level or 0)
+
+
+def approver_kind_for(level: int, policies: dict[int, LevelPolicy] | None = None) -> str:
+    policy = (policies or LevelPolicy.objects.current())[level]
+    return policy.approver
+
+
+def is_level_authority(user: AnyUser, crisis: Crisis) -> bool:
+    """Whether the user is one of the SOP's two authorities over the crisis's level: an HQ emergency
+    coordinator, or the Chief of Mission of its office. Which of them decides a given proposal or
+    extends a given level is ``can_decide``'s and ``can_extend``'s to say; anyone else may never."""
+    if not user.is_authenticated:
+        return False
+    return user.is_hq or (user.is_office_staff and user.is_chief_of(crisis.office_id))
+
+
+def can_decide(user: AnyUser, proposal: LevelProposal, *, policies: dict[int, LevelPolicy] | None = None) -> bool:
+    """An allowed approver other than the proposer: for L1 the Chief of Mission of the crisis's
+    office, for L2 and L3 an HQ emergency coordinator (docs: "Emergency levels")."""
+    if not user.is_authenticated or not user.is_active or not proposal.is_pending:
+        return False
+    if proposal.proposed_by_id == user.pk:
+        return False
+    kind = approver_kind_for(authority_level(proposal, proposal.crisis.level), policies)
+    if kind == ApproverKind.HQ:
+        return user.is_hq
+    if kind == ApproverKind.CHIEF_OF_MISSION:
+        return user.is_office_staff and user.is_chief_of(proposal.crisis.office_id)
+    return False
+
+
+def can_extend(user: AnyUser, crisis: Crisis, *, policies: dict[int, LevelPolicy] | None = None) -> bool:
+    """The authority that approves the crisis's current level may extend its validity once the
+    SOP allows it (L3: one 3-month extension, as the IASC scale-up)."""
+    if not crisis.level or crisis.status != Crisis.Status.ACTIVE or not user.is_authenticated or not user.is_active:
+        return False
+    policy = (policies or LevelPolicy.objects.current())[crisis.level]
+    if crisis.level_extensions >= policy.max_extensions or not policy.extension_months:
+        return False
+    if policy.approver == ApproverKind.HQ:
+        return user.is_hq
+    return user.is_office_staff and user.is_chief_of(crisis.office_id)
+
+
+# --- Reads --------------------------------------------------------------------------------------
+
+
+def crises_visible_to(user: AnyUser) -> QuerySet[Crisis]:
     """HQ sees every crisis; office staff see the crises their office owns and those that affect
     their office's country (the country in crisis, or a country of transit or first refuge of a
     cross-border crisis); liaisons see none (only name and code on their referrals)."""
@@ -27,7 +101,7 @@ def crises_visible_to(user) -> QuerySet[Crisis]:
     return Crisis.objects.none()
 
 
-def crisis_list(user, *, filters: dict | None = None) -> QuerySet[Crisis]:
+def crisis_list(user: AnyUser, *, filters: dict | None = None) -> QuerySet[Crisis]:
     """The crises a user sees, filtered by type, phase, level, country, status and text."""
     filters = filters or {}
     qs = crises_visible_to(user).select_related("office")
@@ -52,7 +126,7 @@ def crisis_list(user, *, filters: dict | None = None) -> QuerySet[Crisis]:
     return qs.order_by("-start_date", "-id")
 
 
-def crisis_detail_queryset(user) -> QuerySet[Crisis]:
+def crisis_detail_queryset(user: AnyUser) -> QuerySet[Crisis]:
     """Everything the crisis page shows, in a fixed number of queries."""
     return (
         crises_visible_to(user)
@@ -72,11 +146,11 @@ def crisis_detail_queryset(user) -> QuerySet[Crisis]:
     )
 
 
-def level_proposals_visible_to(user) -> QuerySet[LevelProposal]:
+def level_proposals_visible_to(user: AnyUser) -> QuerySet[LevelProposal]:
     return LevelProposal.objects.filter(crisis__in=crises_visible_to(user))
 
 
-def proposals_awaiting(user) -> QuerySet[LevelProposal]:
+def proposals_awaiting(user: AnyUser) -> QuerySet[LevelProposal]:
     """Pending proposals this user may decide (the approvals queue): HQ the levels the SOP gives
     to HQ, a Chief of Mission those of its office's crises given to it; never its own."""
     if not user.is_authenticated or not user.is_active:

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Office
+from accounts.models import Office, User
 from core.audit import audit_record
 from core.countries import is_iso3
 from core.events import record_event
@@ -40,6 +40,7 @@ from .models import (
     Phase,
     PhaseChange,
 )
+from .selectors import can_decide, can_edit, can_extend, can_register_in
 
 GLIDE_RE = re.compile(r"^[A-Z]{2}-\d{4}-\d{6}-[A-Z]{3}$")
 LEVELS = (1, 2, 3)
@@ -66,59 +67,6 @@ RETENTION_DAYS_MAX = 3650
 
 class ProposalAlreadyDecided(Exception):
     """Raised when a decision meets a proposal that someone else decided a moment before."""
-
-
-# --- Who may do what ----------------------------------------------------------------------
-def can_register_in(user, office_id: int) -> bool:
-    return bool(user.is_authenticated and user.is_office_staff and office_id in user.office_ids)
-
-
-def can_edit(user, crisis: Crisis) -> bool:
-    """Staff of the owning office keep the crisis up to date (DESIGN "Who uses it"); HQ reads."""
-    return can_register_in(user, crisis.office_id)
-
-
-def can_propose(user, crisis: Crisis) -> bool:
-    return can_edit(user, crisis) and crisis.status == Crisis.Status.ACTIVE
-
-
-def authority_level(proposal: LevelProposal, current_level: int | None) -> int:
-    """The level whose SOP line of authority decides a proposal: the higher of the proposed and
-    the current level, so that leaving Level 3 needs the same authority as declaring it."""
-    return max(proposal.level, current_level or 0)
-
-
-def approver_kind_for(level: int, policies: dict[int, LevelPolicy] | None = None) -> str:
-    policy = (policies or LevelPolicy.objects.current())[level]
-    return policy.approver
-
-
-def can_decide(user, proposal: LevelProposal, *, policies: dict[int, LevelPolicy] | None = None) -> bool:
-    """An allowed approver other than the proposer: for L1 the Chief of Mission of the crisis's
-    office, for L2 and L3 an HQ emergency coordinator (DESIGN "Emergency levels")."""
-    if not user.is_authenticated or not user.is_active or not proposal.is_pending:
-        return False
-    if proposal.proposed_by_id == user.pk:
-        return False
-    kind = approver_kind_for(authority_level(proposal, proposal.crisis.level), policies)
-    if kind == ApproverKind.HQ:
-        return user.is_hq
-    if kind == ApproverKind.CHIEF_OF_MISSION:
-        return user.is_office_staff and user.is_chief_of(proposal.crisis.office_id)
-    return False
-
-
-def can_extend(user, crisis: Crisis, *, policies: dict[int, LevelPolicy] | None = None) -> bool:
-    """The authority that approves the crisis's current level may extend its validity once the
-    SOP allows it (L3: one 3-month extension, as the IASC scale-up)."""
-    if not crisis.level or crisis.status != Crisis.Status.ACTIVE or not user.is_authenticated or not user.is_active:
-        return False
-    policy = (policies or LevelPolicy.objects.current())[crisis.level]
-    if crisis.level_extensions >= policy.max_extensions or not policy.extension_months:
-        return False
-    if policy.approver == ApproverKind.HQ:
-        return user.is_hq
-    return user.is_office_staff and user.is_chief_of(crisis.office_id)
 
 
 # --- Validation helpers -------------------------------------------------------------------
@@ -238,7 +186,7 @@ def _set_countries(crisis: Crisis, model, codes: list[str]) -> bool:
 @transaction.atomic
 def crisis_register(
     *,
-    actor,
+    actor: User,
     office: Office | None,
     name: str,
     crisis_type: str,
@@ -317,7 +265,7 @@ def crisis_register(
 
 
 @transaction.atomic
-def crisis_update(*, crisis: Crisis, actor, request=None, **changes: Any) -> Crisis:
+def crisis_update(*, crisis: Crisis, actor: User, request=None, **changes: Any) -> Crisis:
     """Change the registered facts of a crisis; the phase moves with ``crisis_phase_change`` and
     the level with proposals. Records ``crisis.updated`` with the changed fields, if any."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -359,7 +307,7 @@ def crisis_update(*, crisis: Crisis, actor, request=None, **changes: Any) -> Cri
 
 
 @transaction.atomic
-def crisis_phase_change(*, crisis: Crisis, actor, phase: str, reason: str, request=None) -> PhaseChange:
+def crisis_phase_change(*, crisis: Crisis, actor: User, phase: str, reason: str, request=None) -> PhaseChange:
     """Move the crisis to another phase of Pillar 1, keeping who, when and why."""
     crisis = Crisis.objects.select_for_update().get(pk=crisis.pk)
     if not can_edit(actor, crisis):
@@ -403,7 +351,7 @@ def crisis_phase_change(*, crisis: Crisis, actor, phase: str, reason: str, reque
 def affected_figure_record(
     *,
     crisis: Crisis,
-    actor,
+    actor: User,
     group: str,
     figure: int | None,
     as_of: datetime.date | None,
@@ -427,6 +375,7 @@ def affected_figure_record(
         errors["source"] = [_("Name the source of the estimate.")]
     if errors:
         raise ValidationError(errors)
+    assert figure is not None and as_of is not None  # both checked above
     row, created = AffectedFigure.objects.update_or_create(
         crisis=crisis, group=group, as_of=as_of, source=source, defaults={"figure": figure, "recorded_by": actor}
     )
@@ -464,7 +413,7 @@ def _clean_scores(scores: dict[str, Any], errors: dict) -> dict[str, int]:
 def escalation_propose(
     *,
     crisis: Crisis,
-    actor,
+    actor: User,
     level: Any,
     justification: str,
     score_scale: Any = None,
@@ -539,7 +488,7 @@ def _lock_pending(proposal_id: int) -> LevelProposal:
 
 
 @transaction.atomic
-def escalation_approve(*, proposal: LevelProposal, actor, comment: str = "", request=None) -> LevelProposal:
+def escalation_approve(*, proposal: LevelProposal, actor: User, comment: str = "", request=None) -> LevelProposal:
     """Approve a pending proposal: the crisis takes its level until the review the SOP sets."""
     proposal = _lock_pending(proposal.pk)
     crisis = proposal.crisis
@@ -587,7 +536,7 @@ def escalation_approve(*, proposal: LevelProposal, actor, comment: str = "", req
 
 
 @transaction.atomic
-def escalation_reject(*, proposal: LevelProposal, actor, comment: str, request=None) -> LevelProposal:
+def escalation_reject(*, proposal: LevelProposal, actor: User, comment: str, request=None) -> LevelProposal:
     """Reject a pending proposal with a comment; the crisis keeps its level."""
     comment = (comment or "").strip()
     if not comment:
@@ -621,7 +570,7 @@ def escalation_reject(*, proposal: LevelProposal, actor, comment: str, request=N
 
 
 @transaction.atomic
-def level_extend(*, crisis: Crisis, actor, comment: str = "", request=None) -> Crisis:
+def level_extend(*, crisis: Crisis, actor: User, comment: str = "", request=None) -> Crisis:
     """Extend the validity of the crisis's current level by the SOP's extension; the declaration
     itself stays as decided. Records ``level.extended`` with the new review date."""
     crisis = Crisis.objects.select_for_update().get(pk=crisis.pk)
@@ -633,6 +582,8 @@ def level_extend(*, crisis: Crisis, actor, comment: str = "", request=None) -> C
         raise ValidationError({"non_field_errors": [_("The SOP allows no further extension of this level.")]})
     if not can_extend(actor, crisis, policies=policies):
         raise PermissionDenied(_("You may not extend this level."))
+    declaration = crisis.level_declaration
+    assert declaration is not None  # level_declaration_id checked above
     before = crisis.level_review_due
     base = max(before or timezone.localdate(), timezone.localdate())
     crisis.level_review_due = add_months(base, policy.extension_months)
@@ -640,7 +591,7 @@ def level_extend(*, crisis: Crisis, actor, comment: str = "", request=None) -> C
     crisis.save(update_fields=["level_review_due", "level_extensions", "updated_at"])
     record_event(
         "level.extended",
-        subject=crisis.level_declaration,
+        subject=declaration,
         actor=actor,
         crisis_id=crisis.pk,
         office_id=crisis.office_id,
@@ -663,7 +614,9 @@ def level_extend(*, crisis: Crisis, actor, comment: str = "", request=None) -> C
 
 
 @transaction.atomic
-def level_policy_update(*, policy: LevelPolicy, actor, reason: str = "", request=None, **values: Any) -> LevelPolicy:
+def level_policy_update(
+    *, policy: LevelPolicy, actor: User, reason: str = "", request=None, **values: Any
+) -> LevelPolicy:
     """HQ edits the SOP of one level; the previous state stays in the revisions."""
     if not getattr(actor, "is_hq", False):
         raise PermissionDenied(_("Only HQ edits the emergency-level SOP."))
@@ -722,6 +675,7 @@ def level_reviews_remind(*, today: datetime.date | None = None) -> int:
     )
     sent = 0
     for crisis_id, due in candidates:
+        assert due is not None  # level_review_due__lte above
         with transaction.atomic():
             claimed = (
                 Crisis.objects.filter(pk=crisis_id, level_review_due=due)
@@ -731,6 +685,7 @@ def level_reviews_remind(*, today: datetime.date | None = None) -> int:
             if not claimed:
                 continue
             crisis = Crisis.objects.select_related("level_declaration").get(pk=crisis_id)
+            assert crisis.level_declaration is not None  # level_declaration__isnull=False above
             record_event(
                 "level.review_due",
                 subject=crisis.level_declaration,

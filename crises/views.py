@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from core.forms import add_service_errors
+
+from . import selectors, services
 from .coordination import coordination_list
 from .forms import (
     CrisisFilterForm,
@@ -20,7 +22,6 @@ from .forms import (
     LevelPolicyForm,
     PhaseChangeForm,
     ProposalForm,
-    apply_service_errors,
 )
 from .models import AffectedGroup, Crisis, LevelPolicy
 from .selectors import crisis_detail_queryset, level_policies, level_proposals_visible_to, proposals_awaiting
@@ -62,7 +63,7 @@ def crisis_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for figure in sorted(crisis.affected_figures.all(), key=lambda f: (f.as_of, f.pk), reverse=True):
         latest_figures.setdefault(figure.group, figure)
     labels = dict(AffectedGroup.choices)
-    can_edit = services.can_edit(request.user, crisis)
+    can_edit = selectors.can_edit(request.user, crisis)
     return render(
         request,
         "crises/detail.html",
@@ -70,7 +71,8 @@ def crisis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "crisis": crisis,
             "proposals": proposals,
             "pending": pending,
-            "can_decide_pending": pending is not None and services.can_decide(request.user, pending, policies=policies),
+            "can_decide_pending": pending is not None
+            and selectors.can_decide(request.user, pending, policies=policies),
             "decision_form": DecisionForm(),
             "policy": policies.get(crisis.level) if crisis.level else None,
             "figures": [
@@ -80,7 +82,7 @@ def crisis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coordination": coordination_list(crisis),
             "can_edit": can_edit,
             "can_propose": can_edit and crisis.status == Crisis.Status.ACTIVE and pending is None,
-            "can_extend": services.can_extend(request.user, crisis, policies=policies),
+            "can_extend": selectors.can_extend(request.user, crisis, policies=policies),
         },
     )
 
@@ -96,7 +98,7 @@ def crisis_register(request: HttpRequest) -> HttpResponse:
                 actor=request.user, office=values.pop("office", None), request=request, **values
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Crisis %(code)s registered.") % {"code": crisis.code})
             return redirect("crises:detail", pk=crisis.pk)
@@ -105,14 +107,14 @@ def crisis_register(request: HttpRequest) -> HttpResponse:
 
 def crisis_edit(request: HttpRequest, pk: int) -> HttpResponse:
     crisis = _crisis_or_404(request, pk)
-    if not services.can_edit(request.user, crisis):
+    if not selectors.can_edit(request.user, crisis):
         raise PermissionDenied
     form = CrisisForm(request.POST or None, crisis=crisis, initial=CrisisForm.initial_for(crisis))
     if request.method == "POST" and form.is_valid():
         try:
             services.crisis_update(crisis=crisis, actor=request.user, request=request, **form.service_values())
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Crisis updated."))
             return redirect("crises:detail", pk=crisis.pk)
@@ -125,14 +127,14 @@ def crisis_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _crisis_form_page(request, pk, form_class, template, call, success):
     crisis = _crisis_or_404(request, pk)
-    if not services.can_edit(request.user, crisis):
+    if not selectors.can_edit(request.user, crisis):
         raise PermissionDenied
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             call(crisis=crisis, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("crises:detail", pk=crisis.pk)
@@ -165,6 +167,8 @@ def crisis_figure(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(level_proposals_visible_to(request.user).select_related("crisis"), pk=pk)
+    if not selectors.is_level_authority(request.user, proposal.crisis):
+        raise PermissionDenied
     form = DecisionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
@@ -241,7 +245,7 @@ def policy_edit(request: HttpRequest, level: int) -> HttpResponse:
         try:
             services.level_policy_update(policy=policy, actor=request.user, reason=reason, request=request, **values)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Level %(level)s policy saved.") % {"level": level})
             return redirect("crises:policies")

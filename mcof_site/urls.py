@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
+from reports import views as reports_views
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -18,7 +19,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", reports_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("audit/", core_views.audit_log, name="audit"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

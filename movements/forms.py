@@ -9,8 +9,8 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caseload.forms import add_service_errors  # noqa: F401 - the one helper, shared with the views
 from core.countries import country_choices
+from core.forms import add_service_errors  # noqa: F401 - the one helper, shared with the views
 from core.widgets import FastSelect
 from crises.models import Crisis
 from partners.models import Partner

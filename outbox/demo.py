@@ -1,4 +1,4 @@
-"""Demo subscriptions of the demo partners (DESIGN "Demo data"); idempotent.
+"""Demo subscriptions of the demo partners (docs/domain.md "Demo data"); idempotent.
 
 No demo webhook endpoint: a receiver that does not exist would only fill the delivery log with
 failures. HQ adds one on the webhook pages to see signed deliveries."""

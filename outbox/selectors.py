@@ -19,15 +19,15 @@ def webhook_endpoints_visible_to(user: User) -> QuerySet[WebhookEndpoint]:
     endpoints = WebhookEndpoint.objects.select_related("government", "partner")
     if user.is_hq:
         return endpoints
-    if user.is_government_liaison:
+    if user.is_government_liaison and user.government_id is not None:
         return endpoints.filter(government_id=user.government_id)
-    if user.is_partner_liaison:
+    if user.is_partner_liaison and user.partner_id is not None:
         return endpoints.filter(partner_id=user.partner_id)
     return WebhookEndpoint.objects.none()
 
 
 def notifications_visible_to(user: User) -> QuerySet[Notification]:
-    """The delivery log (DESIGN "Notifications"): HQ sees every notification; office staff those
+    """The delivery log (docs/domain.md "Notifications"): HQ sees every notification; office staff those
     of their office's crises and referrals; a liaison those addressed to its organisation."""
     if not user.is_authenticated or not user.is_active:
         return Notification.objects.none()
@@ -35,8 +35,8 @@ def notifications_visible_to(user: User) -> QuerySet[Notification]:
         return Notification.objects.all()
     if user.is_office_staff and user.office_ids:
         return Notification.objects.filter(office_id__in=user.office_ids)
-    if user.is_government_liaison:
+    if user.is_government_liaison and user.government_id is not None:
         return Notification.objects.filter(recipient_type="government", government_id=user.government_id)
-    if user.is_partner_liaison:
+    if user.is_partner_liaison and user.partner_id is not None:
         return Notification.objects.filter(recipient_type="partner", partner_id=user.partner_id)
     return Notification.objects.none()

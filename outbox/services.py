@@ -1,6 +1,6 @@
 """Writes of the outbox: notification rows, webhook endpoints and resends.
 
-The outbox follows DESIGN "Notifications": ``notifications_for_event`` runs inside the
+The outbox follows docs/domain.md "Notifications": ``notifications_for_event`` runs inside the
 transaction that recorded the domain event (core.events), so the notification rows commit or
 roll back with the change; the delivery tasks are queued only after commit. Who is told is
 ``outbox.audiences``.
@@ -182,9 +182,11 @@ def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
 
 
 def _reason_for(audience: Audience, owner: Contact | WebhookEndpoint) -> str:
-    if owner.government_id:
+    if owner.government_id is not None:
         return audience.governments.get(owner.government_id, "")
-    return audience.partners.get(owner.partner_id, "")
+    if owner.partner_id is not None:
+        return audience.partners.get(owner.partner_id, "")
+    return ""
 
 
 def queue_deliveries(ids: list[int], *, countdown: float | None = None) -> int:
@@ -212,7 +214,8 @@ def queue_deliveries(ids: list[int], *, countdown: float | None = None) -> int:
 
 def notification_resend(*, notification: Notification, actor: User, request: HttpRequest | None = None) -> Notification:
     """HQ sends a notification again, with the same webhook-id, as a fresh round of attempts."""
-    if notification.channel == Notification.Channel.WEBHOOK and not notification.endpoint.is_active:
+    endpoint = notification.endpoint
+    if notification.channel == Notification.Channel.WEBHOOK and (endpoint is None or not endpoint.is_active):
         raise ValidationError({"endpoint": [_("The webhook endpoint is not active; resume it first.")]})
     if notification.status == Notification.Status.SENDING:
         raise ValidationError({"status": [_("This notification is being sent right now.")]})

@@ -1,4 +1,4 @@
-"""Demo contacts of the demo governments and partners (DESIGN "Demo data"); idempotent."""
+"""Demo contacts of the demo governments and partners (docs/domain.md "Demo data"); idempotent."""
 
 from __future__ import annotations
 

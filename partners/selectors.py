@@ -18,7 +18,7 @@ def governments_visible_to(user: User) -> QuerySet[Government]:
         return Government.objects.none()
     if user.is_hq or user.is_office_staff:
         return Government.objects.all()
-    if user.is_government_liaison:
+    if user.is_government_liaison and user.government_id is not None:
         return Government.objects.filter(pk=user.government_id)
     return Government.objects.none()
 
@@ -28,6 +28,6 @@ def partners_visible_to(user: User) -> QuerySet[Partner]:
         return Partner.objects.none()
     if user.is_hq or user.is_office_staff:
         return Partner.objects.all()
-    if user.is_partner_liaison:
+    if user.is_partner_liaison and user.partner_id is not None:
         return Partner.objects.filter(pk=user.partner_id)
     return Partner.objects.none()

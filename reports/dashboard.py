@@ -1,7 +1,7 @@
 """Dashboard figures, aggregated in the database from the querysets each user may see.
 
 Every figure starts from a selector (``crises_visible_to``, ``migrants_visible_to``,
-``referrals_visible_to``), so a record a user may not see is in no count (DESIGN "Who uses it").
+``referrals_visible_to``), so a record a user may not see is in no count (docs/domain.md "Who uses it").
 The number of queries is fixed whatever the size of the data: one grouped query per figure.
 HQ sees every crisis; an office the crises and cases of its office; a liaison its inbox counts.
 """
@@ -12,6 +12,7 @@ import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import (
@@ -31,13 +32,17 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caseload.models import OPEN_STATUSES, Priority, ReferralStatus
+from caseload.models import Priority, ReferralStatus
 from caseload.selectors import migrants_visible_to, referrals_visible_to
+from caseload.workflow import OPEN, overdue_q
 from core.countries import country_name
 from crises.models import CrisisCountry, Phase
 from crises.selectors import crises_visible_to
 from movements.selectors import people_moved
 from sectors.referral_kinds import ReferralKind
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # A long tail of crises or nationalities is summed up in one "other" row.
 TOP = 10
@@ -115,7 +120,7 @@ def _created_between(queryset: QuerySet, filters: Filters, name: str = "created_
     return queryset
 
 
-def scoped_querysets(user, filters: Filters) -> tuple[QuerySet, QuerySet, QuerySet]:
+def scoped_querysets(user: User, filters: Filters) -> tuple[QuerySet, QuerySet, QuerySet]:
     """The crises, migrants and referrals the user may see, narrowed by the filters: crises active in
     the period, migrants registered and referrals created in it."""
     crises = crises_visible_to(user)
@@ -249,11 +254,10 @@ def caseload_by_nationality(groups: list[list]) -> Table:
 def _referral_groups(referrals: QuerySet, now: datetime.datetime) -> list[dict]:
     """Referrals counted by kind, status and priority, with how many of each group are overdue: one
     query feeds both the status and the overdue figures."""
-    overdue = Q(status__in=OPEN_STATUSES, due_at__lt=now)
     return list(
         referrals.order_by()
         .values("kind", "status", "priority")
-        .annotate(n=Count("id"), overdue=Count("id", filter=overdue))
+        .annotate(n=Count("id"), overdue=Count("id", filter=overdue_q(now)))
     )
 
 
@@ -418,7 +422,7 @@ class Dashboard:
         return charts
 
 
-def compute_figures(user, filters: Filters, *, now: datetime.datetime | None = None) -> dict:
+def compute_figures(user: User, filters: Filters, *, now: datetime.datetime | None = None) -> dict:
     """The raw figures of a dashboard: codes and counts, no translated word, so that they can be
     kept as JSON (``reports.snapshots``) and drawn in any language. Six grouped queries."""
     now = now or timezone.now()
@@ -445,7 +449,7 @@ def dashboard_from(filters: Filters, figures: dict) -> Dashboard:
         "crises": sum(crisis_table.totals or []),
         "migrants": (by_crisis.totals or [0])[0],
         "referrals": sum(g["n"] for g in groups),
-        "open_referrals": sum(g["n"] for g in groups if g["status"] in OPEN_STATUSES),
+        "open_referrals": sum(g["n"] for g in groups if g["status"] in OPEN),
         "overdue_referrals": sum(g["overdue"] for g in groups),
     }
     return Dashboard(
@@ -466,7 +470,7 @@ def dashboard_from(filters: Filters, figures: dict) -> Dashboard:
     )
 
 
-def dashboard_for(user, filters: Filters | None = None, *, now: datetime.datetime | None = None) -> Dashboard:
+def dashboard_for(user: User, filters: Filters | None = None, *, now: datetime.datetime | None = None) -> Dashboard:
     """The HQ or office dashboard computed live: six grouped queries, whatever the size of the data."""
     filters = filters or Filters()
     return dashboard_from(filters, compute_figures(user, filters, now=now))
@@ -482,16 +486,15 @@ class InboxCounts:
     overdue: int
 
 
-def inbox_counts(user, *, now: datetime.datetime | None = None) -> InboxCounts:
+def inbox_counts(user: User, *, now: datetime.datetime | None = None) -> InboxCounts:
     """A liaison's inbox in figures: referrals addressed to its government or organisation by status
     and kind, and how many are overdue (one query)."""
     now = now or timezone.now()
-    overdue = Q(status__in=OPEN_STATUSES, due_at__lt=now)
     groups = list(
         referrals_visible_to(user)
         .order_by()
         .values("kind", "status")
-        .annotate(n=Count("id"), overdue=Count("id", filter=overdue))
+        .annotate(n=Count("id"), overdue=Count("id", filter=overdue_q(now)))
     )
     per_status: dict[str, int] = defaultdict(int)
     for g in groups:
@@ -501,7 +504,7 @@ def inbox_counts(user, *, now: datetime.datetime | None = None) -> InboxCounts:
         by_status=[(s.value, str(s.label), per_status.get(s.value, 0)) for s in statuses],
         by_kind=referrals_by_kind_and_status(groups, statuses),
         total=sum(per_status.values()),
-        open=sum(per_status.get(s, 0) for s in OPEN_STATUSES),
+        open=sum(per_status.get(s, 0) for s in OPEN),
         overdue=sum(g["overdue"] for g in groups),
     )
 

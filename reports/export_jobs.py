@@ -15,6 +15,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,9 @@ from django.utils import timezone, translation
 
 from .exports import Export, export_audit, export_filename, export_prepare, export_rows, xlsx_file
 from .models import ExportJob
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 2000  # rows between two progress writes
@@ -40,7 +44,7 @@ def file_path(job: ExportJob) -> Path:
     return exports_dir() / job.file_name
 
 
-def export_jobs_of(user) -> QuerySet[ExportJob]:
+def export_jobs_of(user: User) -> QuerySet[ExportJob]:
     """An export is its requester's alone: anyone else, colleagues and HQ included, is told it does
     not exist (its file holds what that user's rights let through)."""
     if not user.is_authenticated:
@@ -48,7 +52,7 @@ def export_jobs_of(user) -> QuerySet[ExportJob]:
     return ExportJob.objects.filter(user=user)
 
 
-def export_job_file(user, pk: int) -> FileResponse:
+def export_job_file(user: User, pk: int) -> FileResponse:
     """The download of a built export of the user's; Http404 for another's, or one not ready or expired."""
     job = get_object_or_404(export_jobs_of(user), pk=pk)
     path = file_path(job) if job.status == ExportJob.Status.DONE else None
@@ -68,7 +72,7 @@ def needs_job(export: Export, fmt: str) -> tuple[bool, int | None]:
 
 
 def export_job_start(
-    *, user, export: Export, fmt: str, rows: int, request: HttpRequest, query: str | None = None
+    *, user: User, export: Export, fmt: str, rows: int, request: HttpRequest, query: str | None = None
 ) -> ExportJob:
     """Record the export in the audit trail and queue its building, in one transaction: the task
     is sent once the job row is committed. ``query``: the filters as a query string (by default the

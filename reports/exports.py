@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
@@ -34,7 +34,7 @@ from caseload.access_log import log_reads
 from caseload.disclosure import KIND_MIGRANT_FIELDS
 from caseload.filters import MigrantFilter, ReferralFilter
 from caseload.models import Migrant, Referral
-from caseload.selectors import migrants_visible_to, referrals_visible_to
+from caseload.selectors import migrants_visible_to, referrals_visible_to, with_overdue
 from core.audit import audit_record
 from core.models import AuditEntry
 from core.tabular import CONTENT_TYPES, CSV, XLSX, Column, csv_lines, xlsx_workbook
@@ -42,6 +42,9 @@ from crises.forms import CrisisFilterForm
 from crises.models import AffectedFigure, AffectedGroup, Crisis
 from crises.selectors import crisis_list
 from sectors.referral_kinds import REFERRAL_KIND_SECTOR
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CHUNK_SIZE = 2000
 
@@ -111,7 +114,7 @@ def _recipient_code(referral: Referral) -> str:
 
 
 def _overdue(referral: Referral) -> bool:
-    return referral.is_overdue()
+    return referral.overdue_now  # caseload.selectors.with_overdue, on the export's queryset
 
 
 REFERRAL_COLUMNS: tuple[Column, ...] = (
@@ -242,7 +245,7 @@ class Export:
     filters: dict
 
 
-def _office_or_hq(user) -> None:
+def _office_or_hq(user: User) -> None:
     if not (user.is_hq or user.is_office_staff):
         raise PermissionDenied(_("Only office staff and HQ export migrants and crises."))
 
@@ -256,7 +259,7 @@ def _filter_errors(form) -> ValidationError:
     return ValidationError({name: list(errors) for name, errors in form.errors.items()})
 
 
-def export_prepare(*, user, dataset: str, params: QueryDict | dict, request: HttpRequest | None = None) -> Export:
+def export_prepare(*, user: User, dataset: str, params: QueryDict | dict, request: HttpRequest | None = None) -> Export:
     """The scoped, filtered queryset and the columns of an export; raises PermissionDenied for a
     role that does not have that list, ValidationError for a bad filter (as the list pages do)."""
     if dataset == MIGRANTS:
@@ -272,8 +275,8 @@ def export_prepare(*, user, dataset: str, params: QueryDict | dict, request: Htt
         filterset = ReferralFilter(params, queryset=referrals_visible_to(user))
         if not filterset.is_valid():
             raise _filter_errors(filterset.form)
-        queryset = filterset.qs.select_related(
-            "migrant", "crisis", "office", "recipient_government", "recipient_partner"
+        queryset = with_overdue(
+            filterset.qs.select_related("migrant", "crisis", "office", "recipient_government", "recipient_partner")
         ).order_by("pk")
         columns = LIAISON_REFERRAL_COLUMNS if user.is_liaison else OFFICE_REFERRAL_COLUMNS
         return Export(REFERRALS, columns, queryset, "caseload.referral", _bound_filters(filterset))
@@ -303,7 +306,7 @@ class _RequestOf:
 
 
 def export_audit(
-    *, user, export: Export, fmt: str, request: HttpRequest | None = None, rows: int | None = None
+    *, user: User, export: Export, fmt: str, request: HttpRequest | None = None, rows: int | None = None
 ) -> AuditEntry:
     """The export in the audit trail: who, what, in which format, with which filters and how many rows."""
     return audit_record(
@@ -316,7 +319,7 @@ def export_audit(
 
 
 # --- Writing ---------------------------------------------------------------------------------------
-def export_rows(export: Export, *, user, request: HttpRequest | None = None) -> Iterator[list]:
+def export_rows(export: Export, *, user: User, request: HttpRequest | None = None) -> Iterator[list]:
     """The values of each row, read a chunk at a time; the sensitive records of each chunk go to the
     access log in one INSERT."""
     sensitive: list = []
@@ -344,7 +347,7 @@ def export_filename(dataset: str, fmt: str) -> str:
 
 
 def export_response(
-    *, request: HttpRequest, user, export: Export, fmt: str, rows: int | None = None
+    *, request: HttpRequest, user: User, export: Export, fmt: str, rows: int | None = None
 ) -> HttpResponseBase:
     """The download: the audit entry first, then the rows as they are read (CSV streamed; XLSX built in
     a temporary file by openpyxl's write-only mode, then sent from it)."""

@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,6 +32,9 @@ from caseload.selectors import SENSITIVE_PERMISSION
 
 from .dashboard import Dashboard, Filters, compute_figures, dashboard_from
 from .models import DashboardSnapshot
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +54,7 @@ def refresh_every() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.DASHBOARD_SNAPSHOT_REFRESH)
 
 
-def scope_of(user) -> list:
+def scope_of(user: User) -> list:
     """What decides the records the dashboard selectors show a user, and nothing else."""
     if user.is_hq:
         return ["hq"]
@@ -77,18 +81,18 @@ def _filters_from(data: dict) -> Filters:
     )
 
 
-def snapshot_key(user, filters: Filters) -> str:
+def snapshot_key(user: User, filters: Filters) -> str:
     material = json.dumps([scope_of(user), _filters_json(filters)], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def _compute(user, filters: Filters, now: datetime.datetime) -> tuple[dict, int]:
+def _compute(user: User, filters: Filters, now: datetime.datetime) -> tuple[dict, int]:
     started = time.perf_counter()
     figures = compute_figures(user, filters, now=now)
     return figures, round((time.perf_counter() - started) * 1000)
 
 
-def _store(key: str, user, filters: Filters, figures: dict, duration_ms: int, now: datetime.datetime) -> None:
+def _store(key: str, user: User, filters: Filters, figures: dict, duration_ms: int, now: datetime.datetime) -> None:
     values = {
         "user": user,
         "filters": _filters_json(filters),
@@ -105,7 +109,7 @@ def _store(key: str, user, filters: Filters, figures: dict, duration_ms: int, no
         logger.info("dashboard snapshot %s stored concurrently", key[:12])
 
 
-def dashboard_cached(user, filters: Filters | None = None, *, now: datetime.datetime | None = None) -> Dashboard:
+def dashboard_cached(user: User, filters: Filters | None = None, *, now: datetime.datetime | None = None) -> Dashboard:
     """The user's dashboard from its snapshot when that is recent enough, else computed live and
     kept for the next view. One query on a hit; the live queries plus two on a miss."""
     filters = filters or Filters()

@@ -1,4 +1,5 @@
-"""Browser pages of the reports: the overview dashboard of each role and the export downloads."""
+"""Browser pages of the reports: the overview (the home page, with the dashboard of each role) and
+the export downloads."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ def overview_context(request: HttpRequest) -> dict:
         "dashboard": dashboard,
         "charts": {"charts": dashboard.charts()} if dashboard else None,
     }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/home.html", {"demo": settings.DEBUG, **overview_context(request)})
 
 
 def export_choices(user) -> list[dict]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -63,10 +62,3 @@ class PlanEntryForm(forms.Form):
             "focal_point": data["focal_point"],
             "partners": [p.code for p in data["partners"]],
         }
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's field errors on the form fields of the same name, the rest above the form."""
-    for field, messages in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, QuerySet
 
 from crises.models import Crisis
@@ -9,20 +11,27 @@ from crises.selectors import crises_visible_to
 
 from .models import Cluster, MatrixCell, MatrixCellChange, Sector, SectorPlan, SectorPlanEntry, SectorPlanRevision
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def can_read_sectors(user) -> bool:
+    from accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+def can_read_sectors(user: AnyUser) -> bool:
     """The sectors and the matrix are for IOM staff and HQ; liaisons see only their referrals."""
     return bool(user.is_authenticated and (user.is_hq or user.is_office_staff))
 
 
-def can_edit_matrix(user) -> bool:
-    """HQ emergency coordinators edit the sector matrix (DESIGN "Who uses it")."""
+def can_edit_matrix(user: AnyUser) -> bool:
+    """HQ emergency coordinators edit the sector matrix (docs/domain.md "Who uses it")."""
     return bool(user.is_authenticated and user.is_hq)
 
 
-def can_edit_plan(user, crisis: Crisis) -> bool:
+def can_edit_plan(user: AnyUser, crisis: Crisis) -> bool:
     """Only the staff of the office that owns the crisis update its sector plan; HQ reads it."""
-    return bool(user.is_authenticated and user.is_office_staff and crisis.office_id in user.office_ids)
+    return bool(user.is_authenticated and user.is_member_of(crisis.office_id))
 
 
 def sectors_with_links() -> QuerySet[Sector]:
@@ -32,13 +41,13 @@ def sectors_with_links() -> QuerySet[Sector]:
     ).order_by("number")
 
 
-def sectors_visible_to(user) -> QuerySet[Sector]:
+def sectors_visible_to(user: AnyUser) -> QuerySet[Sector]:
     if not can_read_sectors(user):
         return Sector.objects.none()
     return sectors_with_links()
 
 
-def matrix_cells_visible_to(user) -> QuerySet[MatrixCell]:
+def matrix_cells_visible_to(user: AnyUser) -> QuerySet[MatrixCell]:
     if not can_read_sectors(user):
         return MatrixCell.objects.none()
     return MatrixCell.objects.select_related("sector").order_by("crisis_type", "sector__number", "phase")
@@ -48,7 +57,7 @@ def matrix_cell_history(cell: MatrixCell) -> QuerySet[MatrixCellChange]:
     return cell.changes.select_related("changed_by").order_by("-changed_at", "-id")
 
 
-def plan_crises_visible_to(user) -> QuerySet[Crisis]:
+def plan_crises_visible_to(user: AnyUser) -> QuerySet[Crisis]:
     """Crises whose sector plan the user may read: exactly the crises the user may see."""
     return crises_visible_to(user)
 

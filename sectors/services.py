@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from core.audit import audit_record
 from core.events import record_event
 from crises.models import Crisis
@@ -49,7 +49,7 @@ def _entry_state(entry: SectorPlanEntry) -> dict[str, Any]:
 def matrix_cell_change(
     *,
     cell: MatrixCell,
-    actor,
+    actor: User,
     priority: str,
     reason: str,
     citation: str | None = None,
@@ -110,7 +110,7 @@ def matrix_cell_change(
 
 # --- Sector plans --------------------------------------------------------------------------------
 def sector_plan_propose(
-    *, crisis: Crisis, phase: str | None = None, actor=None, request: HttpRequest | None = None
+    *, crisis: Crisis, phase: str | None = None, actor: User | None = None, request: HttpRequest | None = None
 ) -> SectorPlanRevision:
     """Propose the crisis's plan from the matrix for its type and ``phase`` (its current phase by default).
 
@@ -125,13 +125,12 @@ def sector_plan_propose(
             cell.sector_id: cell
             for cell in MatrixCell.objects.filter(crisis_type=crisis.crisis_type, phase=phase).select_related("sector")
         }
-        plan = SectorPlan.objects.select_for_update().filter(crisis=crisis).first()
-        created = plan is None
-        from_phase = "" if created else plan.phase
-        if created:
-            plan = SectorPlan.objects.create(
-                crisis=crisis, crisis_type=crisis.crisis_type, phase=phase, proposed_at=timezone.now()
-            )
+        existing = SectorPlan.objects.select_for_update().filter(crisis=crisis).first()
+        created = existing is None
+        from_phase = "" if existing is None else existing.phase
+        plan = existing or SectorPlan.objects.create(
+            crisis=crisis, crisis_type=crisis.crisis_type, phase=phase, proposed_at=timezone.now()
+        )
         entries = {e.sector_id: e for e in SectorPlanEntry.objects.filter(plan=plan).select_related("sector")}
         changes: list[dict[str, Any]] = []
         new_entries, changed_entries = [], []
@@ -262,7 +261,7 @@ def _validated_entry_values(lookups: _Lookups, values: dict[str, Any]) -> dict[s
 def sector_plan_update(
     *,
     crisis: Crisis,
-    actor,
+    actor: User,
     entries: Iterable[dict[str, Any]],
     replace: bool = False,
     request: HttpRequest | None = None,

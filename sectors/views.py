@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.forms import add_service_errors
 from crises.models import CrisisType, Phase
 
 from . import annex_i, selectors, services
-from .forms import MatrixCellForm, PlanEntryForm, apply_service_errors
+from .forms import MatrixCellForm, PlanEntryForm
 from .models import MatrixCell, Priority
 
 PLAN_LIST_SIZE = 50
@@ -106,7 +107,7 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.matrix_cell_change(cell=cell, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The matrix cell was changed."))
             return redirect("sectors:scenario", crisis_type=cell.crisis_type)
@@ -218,7 +219,7 @@ def plan_entry(request: HttpRequest, crisis_id: int, number: int) -> HttpRespons
                 request=request,
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The sector plan was updated."))
             if request.htmx:

@@ -262,9 +262,9 @@ def test_all_or_nothing_by_default(staff, libya):
 
 
 def test_a_run_resumes_where_the_last_one_stopped(staff, libya, monkeypatch):
-    from caseload import imports
+    from caseload.imports import work
 
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(work, "CHUNK_ROWS", 10)
     content, _bad = make_csv(35)
     batch = upload(staff, libya, content)
     import_set_mapping(actor=staff, batch_id=batch.pk, mapping=batch.mapping)

@@ -1,11 +1,16 @@
 """One JSON shape for every API error::
 
 {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"glide": ["..."]}}}
+
+Views raise and this handler answers: a service's ``ValidationError`` is a 400 naming its fields,
+``PermissionDenied`` a 403 that keeps the service's message, and ``Http404`` or a model's
+``DoesNotExist`` (any ``ObjectDoesNotExist``: an object outside the user's scope) a 404. No view
+catches these itself.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -33,10 +38,10 @@ def _flatten(detail) -> list[str]:
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = _django_validation_to_drf(exc)
-    elif isinstance(exc, Http404):
+    elif isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from core.tests.test_pages import PAGES, movement_pages
+from tests.test_pages import PAGES, movement_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,4 +1,4 @@
-"""Thin API views: parse, call a selector or a service, render (DESIGN "Interfaces")."""
+"""Thin API views: parse, call a selector or a service, render (docs/domain.md "Interfaces")."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from accounts.models import Office
 from core.api.errors import error_response
 
-from .. import services
+from .. import selectors, services
 from ..coordination import coordination_list
 from ..selectors import crisis_detail_queryset, crisis_list, level_proposals_visible_to, proposals_awaiting
 from .serializers import (
@@ -46,11 +46,19 @@ def _already_decided(exc: Exception) -> Response:
     return error_response(str(exc), status_code=status.HTTP_409_CONFLICT, code="already_decided")
 
 
+# Who may write is decided before what is written: a role that may not gets 403 whatever it sent,
+# never the errors of its body.
 def _require_owning_office(request, crisis) -> None:
-    """Writes to a crisis are for staff of its owning office (``services.can_edit``); checked before
-    the body, so that HQ or another office is told 403 whatever it sent."""
-    if not services.can_edit(request.user, crisis):
+    """Writes to a crisis are for staff of its owning office (``selectors.can_edit``)."""
+    if not selectors.can_edit(request.user, crisis):
         raise PermissionDenied(_("Only staff of the owning office change this crisis."))
+
+
+def _require_level_authority(request, crisis) -> None:
+    """Levels are decided and extended by HQ or the crisis's Chief of Mission (``selectors.is_level_authority``);
+    which of the two a given level needs, and whether it is still open, the service says."""
+    if not selectors.is_level_authority(request.user, crisis):
+        raise PermissionDenied(_("Only the authority of the crisis's level decides this."))
 
 
 class CrisisViewSet(
@@ -80,7 +88,6 @@ class CrisisViewSet(
 
     @extend_schema(request=CrisisInputSerializer, responses={201: CrisisDetailSerializer})
     def create(self, request):
-        # Who may write is decided before what is written: a role that may not gets 403, not a 400.
         if not (request.user.is_office_staff and request.user.office_ids):
             raise PermissionDenied(_("Only staff of an office register its crises."))
         data = CrisisInputSerializer(data=request.data)
@@ -164,6 +171,7 @@ class CrisisViewSet(
     def extend_level(self, request, pk=None):
         """Extend the validity of the current level, as far as the SOP allows."""
         crisis = self.get_object()
+        _require_level_authority(request, crisis)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.level_extend(
@@ -201,6 +209,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def _decide(self, request, decide):
         proposal = self.get_object()
+        _require_level_authority(request, proposal.crisis)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -1,4 +1,4 @@
-"""The coordination list follows Annex I paragraphs 7, 13, 19, 25 and 31 (DESIGN "Coordination rules")."""
+"""The coordination list follows Annex I paragraphs 7, 13, 19, 25 and 31 (docs/domain.md "Coordination rules")."""
 
 import datetime
 

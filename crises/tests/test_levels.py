@@ -1,4 +1,4 @@
-"""Level proposals and decisions by every role (DESIGN "Emergency levels")."""
+"""Level proposals and decisions by every role (docs/domain.md "Emergency levels")."""
 
 import datetime
 import threading
@@ -9,7 +9,7 @@ from django.db import connection
 
 from accounts.tests.factories import hq_user, office_staff
 from core.models import DomainEvent
-from crises import services
+from crises import selectors, services
 from crises.models import Crisis, LevelPolicy, LevelPolicyRevision, LevelProposal
 
 from .conftest import SCORES
@@ -87,7 +87,7 @@ def test_a_proposer_never_approves_its_own(users, crisis, propose):
     for decide in (services.escalation_approve, services.escalation_reject):
         with pytest.raises(PermissionDenied):
             decide(proposal=proposal, actor=com, comment="mine")
-    assert not services.can_decide(com, proposal)
+    assert not selectors.can_decide(com, proposal)
     # nor does it appear in the proposer's approvals queue
     from crises.selectors import proposals_awaiting
 

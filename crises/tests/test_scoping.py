@@ -1,4 +1,4 @@
-"""Who sees which crisis: deny by default, 404 for what one may not see (DESIGN "Who uses it")."""
+"""Who sees which crisis: deny by default, 404 for what one may not see (docs/domain.md "Who uses it")."""
 
 import pytest
 

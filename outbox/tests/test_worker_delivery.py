@@ -1,4 +1,4 @@
-"""Delivery through a real Celery worker, the real Redis and a real HTTP receiver (DESIGN
+"""Delivery through a real Celery worker, the real Redis and a real HTTP receiver (docs/domain.md
 "Notifications"): exactly what the outbox promises, that nothing is lost on the way."""
 
 import json

@@ -1,6 +1,6 @@
 """Every URL pattern of the site and the API, against every role, on its own and on others' objects.
 
-A route with no declared expectation fails the test, so a new URL must be declared here. DESIGN "Who
+A route with no declared expectation fails the test, so a new URL must be declared here. docs/domain.md "Who
 uses it": deny by default; an object a user may not see answers 404 and never appears in a list."""
 
 from __future__ import annotations
@@ -151,16 +151,20 @@ PAYLOADS = {
 }
 
 
-def request(world, route: Route, role: str, method: str, path: str):
+def request(world, route: Route, role: str, method: str, path: str, *, body: str = "payload"):
+    """The route's real payload by default; ``body="empty"`` sends none, ``"malformed"`` one that no
+    form or serializer accepts."""
     client = world.extra["api" if route.is_api else "browser"][role]
     # A logout or a language switch changes the client's cookies, not only the rolled-back database.
     client.cookies.clear()
     if role in world.extra.get("session", {}) and not route.is_api:
         client.cookies[settings.SESSION_COOKIE_NAME] = world.extra["session"][role]
     call = getattr(client, method.lower())
-    if method in ("GET", "DELETE"):
+    if body == "malformed":
+        return call(path, MALFORMED_JSON, content_type="application/json") if route.is_api else call(path, JUNK_FORM)
+    if method in ("GET", "DELETE") and body == "payload":
         return call(path)
-    data = PAYLOADS.get(route.name, {})
+    data = PAYLOADS.get(route.name, {}) if body == "payload" else {}
     if route.is_api:
         return call(path, data, format="json")
     return call(path, data)
@@ -204,7 +208,7 @@ def _report():
 
 
 def _leaks(response, role: str, world, where: str) -> list[str]:
-    """Another side's rows in a list, an export or a count's label: none, ever (DESIGN "deny by default")."""
+    """Another side's rows in a list, an export or a count's label: none, ever (docs/domain.md "Who uses it")."""
     if response.get("Content-Type", "").split(";")[0] not in ("text/html", "application/json", "text/csv"):
         return []
     raw = b"".join(response.streaming_content) if response.streaming else response.content
@@ -266,6 +270,9 @@ def test_every_route_is_declared():
     names = {r.name for r in ROUTES if not r.is_admin}
     assert not (set(EXPECTED) - names), f"declared but gone: {sorted(set(EXPECTED) - names)}"
     assert not (names - set(EXPECTED)), f"routes without expectation: {sorted(names - set(EXPECTED))}"
+    api_writes = {r.name for r in ROUTES if r.is_api and set(r.methods) & WRITE_METHODS}
+    assert not (api_writes - set(WRITERS)), f"API writes without writers: {sorted(api_writes - set(WRITERS))}"
+    assert not (set(WRITERS) - names), f"writers declared but gone: {sorted(set(WRITERS) - names)}"
 
 
 ADMIN_PUBLIC = {"admin:login", "admin:logout"}
@@ -283,7 +290,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "api-token": {"POST": EVERYONE},
     "audit": {"GET": "hq", "POST": "hq"},
     "caseload:case_share": {"GET": "chief", "POST": "chief"},
-    "caseload:consent_create": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "caseload:consent_create": {"GET": "staff chief hq", "POST": "staff chief"},
     "caseload:consent_withdraw": {"GET": "", "POST": "staff chief"},
     "caseload:duplicate_check": {"GET": "staff other_staff chief", "POST": "staff other_staff chief"},
     "caseload:duplicate_detail": {"GET": "staff chief hq", "POST": "staff chief hq"},
@@ -308,7 +315,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "caseload:referral_create": {"GET": "staff chief", "POST": "staff chief"},
     "caseload:referral_detail": {"GET": "staff chief hq gov partner", "POST": "staff chief hq gov partner"},
     "caseload:referral_list": {"GET": "staff other_staff chief hq", "POST": "staff other_staff chief hq"},
-    "caseload:referral_outcome": {"GET": "", "POST": "staff chief hq gov partner"},
+    "caseload:referral_outcome": {"GET": "", "POST": "gov partner"},
     "caseload:referral_transition": {"GET": "", "POST": "gov partner"},
     "caseload:transfer_decide": {"GET": "", "POST": ""},
     "crises:approvals": {"GET": "chief hq", "POST": "chief hq"},
@@ -326,7 +333,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "crisis-coordination": {"GET": "staff chief hq"},
     "crisis-detail": {"GET": "staff chief hq", "PATCH": "staff chief", "PUT": "staff chief"},
     "crisis-escalations": {"GET": "staff chief hq", "POST": "staff chief"},
-    "crisis-extend-level": {"POST": "staff chief hq"},
+    "crisis-extend-level": {"POST": "chief hq"},
     "crisis-figures": {"GET": "staff chief hq", "POST": "staff chief"},
     "crisis-list": {"GET": SIGNED_IN, "POST": "staff other_staff chief"},
     "crisis-phase-changes": {"GET": "staff chief hq", "POST": "staff chief"},
@@ -349,7 +356,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "mfa_recovery_codes": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "mfa_recovery_codes_regenerate": {"GET": "", "POST": SIGNED_IN},
     "mfa_verify": {"GET": SIGNED_IN, "POST": SIGNED_IN},
-    "migrant-consents": {"GET": "staff chief hq", "POST": "staff chief hq"},
+    "migrant-consents": {"GET": "staff chief hq", "POST": "staff chief"},
     "migrant-detail": {"GET": "staff chief hq", "PATCH": "staff chief"},
     "migrant-list": {"GET": SIGNED_IN, "POST": "staff other_staff chief"},
     "movement-detail": {"GET": "staff chief hq gov partner"},
@@ -425,3 +432,115 @@ EXPECTED: dict[str, dict[str, str]] = {
     "webhook-resume": {"POST": "hq"},
     "webhook-rotate-secret": {"POST": "hq"},
 }
+
+# Who may ever make each write, on some object (their own): every other role is refused before the
+# body is read (test_a_role_that_may_never_write_is_refused_whatever_the_body). Every write of the
+# API is declared; the browser's are the forms that change a crisis, a plan or a case.
+OFFICE_STAFF = "staff other_staff chief"
+LIAISONS = "gov other_gov partner other_partner"
+WRITERS: dict[str, dict[str, str]] = {
+    # The API
+    "crisis-list": {"POST": OFFICE_STAFF},
+    "crisis-detail": {"PATCH": OFFICE_STAFF, "PUT": OFFICE_STAFF},
+    "crisis-escalations": {"POST": OFFICE_STAFF},
+    "crisis-extend-level": {"POST": "chief hq"},
+    "crisis-figures": {"POST": OFFICE_STAFF},
+    "crisis-phase-changes": {"POST": OFFICE_STAFF},
+    "escalation-approve": {"POST": "chief hq"},
+    "escalation-reject": {"POST": "chief hq"},
+    "crisis-sector-plan": {"PATCH": OFFICE_STAFF, "PUT": OFFICE_STAFF},
+    "matrix-cell-detail": {"PATCH": "hq", "PUT": ""},
+    "migrant-list": {"POST": OFFICE_STAFF},
+    "migrant-detail": {"PATCH": OFFICE_STAFF},
+    "migrant-consents": {"POST": OFFICE_STAFF},
+    "referral-list": {"POST": OFFICE_STAFF},
+    "referral-outcome": {"POST": LIAISONS},
+    "referral-transition": {"POST": f"{OFFICE_STAFF} {LIAISONS}"},
+    "webhook-list": {"POST": "hq"},
+    "webhook-detail": {"PATCH": "hq", "DELETE": "hq"},
+    "webhook-pause": {"POST": "hq"},
+    "webhook-resume": {"POST": "hq"},
+    "webhook-rotate-secret": {"POST": "hq"},
+    "notification-resend": {"POST": "hq"},
+    "api-token": {"POST": EVERYONE},
+    # The browser
+    "crises:register": {"POST": OFFICE_STAFF},
+    "crises:edit": {"POST": OFFICE_STAFF},
+    "crises:propose": {"POST": OFFICE_STAFF},
+    "crises:phase": {"POST": OFFICE_STAFF},
+    "crises:figure": {"POST": OFFICE_STAFF},
+    "crises:extend": {"POST": "chief hq"},
+    "crises:decide": {"POST": "chief hq"},
+    "crises:policy_edit": {"POST": "hq"},
+    "sectors:cell_edit": {"POST": "hq"},
+    "sectors:plan_entry": {"POST": OFFICE_STAFF},
+    "sectors:plan_repropose": {"POST": OFFICE_STAFF},
+    "caseload:migrant_create": {"POST": OFFICE_STAFF},
+    "caseload:migrant_edit": {"POST": OFFICE_STAFF},
+    "caseload:consent_create": {"POST": OFFICE_STAFF},
+    "caseload:consent_withdraw": {"POST": OFFICE_STAFF},
+    "caseload:referral_create": {"POST": OFFICE_STAFF},
+    "caseload:case_share": {"POST": "chief"},
+    "caseload:transfer_decide": {"POST": OFFICE_STAFF},
+    "caseload:referral_transition": {"POST": f"{OFFICE_STAFF} {LIAISONS}"},
+    "caseload:referral_outcome": {"POST": LIAISONS},
+    "caseload:import_create": {"POST": OFFICE_STAFF},
+    "caseload:import_mapping": {"POST": OFFICE_STAFF},
+    "caseload:import_commit": {"POST": OFFICE_STAFF},
+    "caseload:import_undo": {"POST": OFFICE_STAFF},
+    "caseload:duplicate_scan": {"POST": OFFICE_STAFF},
+    "caseload:duplicate_merge": {"POST": OFFICE_STAFF},
+    "caseload:duplicate_distinct": {"POST": OFFICE_STAFF},
+    "outbox:notification_resend": {"POST": "hq"},
+    "outbox:webhook_create": {"POST": "hq"},
+    "outbox:webhook_pause": {"POST": "hq"},
+    "outbox:webhook_resume": {"POST": "hq"},
+    "outbox:webhook_rotate_secret": {"POST": "hq"},
+    "outbox:webhook_delete": {"POST": "hq"},
+}
+
+
+# --- Who may write is decided before what is written ---------------------------------------------
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# A body no form or serializer accepts: the JSON is not even well formed (the browser routes get
+# values of the wrong kind for the fields they read).
+MALFORMED_JSON = b'{"to": '
+JUNK_FORM = {"to": "nowhere", "decision": "maybe", "given_on": "not a date", "level": "x", "kind": "?"}
+
+
+WRITE_ROUTES = [r for r in ROUTES if r.name in WRITERS]
+
+
+@pytest.mark.parametrize("route", WRITE_ROUTES, ids=lambda r: r.name)
+def test_a_role_that_may_never_write_is_refused_whatever_the_body(world, route: Route):
+    """403 before 400: a role that may not make a write is refused before its body is read, so
+    it gets the same refusal with the route's real payload, with an empty body and with a body no
+    form accepts; nothing is written. A role that may write gets the errors of its body instead."""
+    sides = [("own", world.a), ("other", world.b)] if _has_object(route) else [("own", world.a)]
+    problems: list[str] = []
+    for method, writers in WRITERS[route.name].items():
+        for role in ROLES:
+            if role in writers.split():
+                continue
+            for which, side in sides:
+                path = path_for(route, role, side, world)
+                answers = {}
+                for body in ("payload", "empty", "malformed"):
+                    with transaction.atomic():
+                        events_before = DomainEvent.objects.count()
+                        response = request(world, route, role, method, path, body=body)
+                        if DomainEvent.objects.count() != events_before:
+                            problems.append(f"{method} {path} as {role} ({which}, {body} body): wrote a domain event")
+                        transaction.set_rollback(True)
+                    CHECKS["count"] += 1
+                    answers[body] = response.status_code
+                    soft = route.name in SOFT_REFUSAL and response.status_code == 302 and role != "anonymous"
+                    if classify(response) not in DENIED and not soft:
+                        problems.append(f"{method} {path} as {role} ({which}, {body} body): {response.status_code}")
+                if len(set(answers.values())) > 1:
+                    problems.append(f"{method} {path} as {role} ({which}): the refusal depends on the body {answers}")
+                elif (
+                    which == "own" and role != "anonymous" and route.is_api and answers["empty"] not in (403, 404, 405)
+                ):
+                    problems.append(f"{method} {path} as {role}: {answers['empty']}, expected 403")
+    assert not problems, "\n".join(problems)

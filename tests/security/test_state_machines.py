@@ -1,5 +1,5 @@
 """Stateful property tests of the two workflows that carry authority: referral transitions
-(caseload.workflow, DESIGN "Caseload") and emergency level proposals (MC/2355 main text para 21:
+(caseload.workflow, docs/domain.md "Caseload") and emergency level proposals (MC/2355 main text para 21:
 levels declared by proposal, approved by someone else; the crisis's level is the last approved one).
 
 Hypothesis drives random sequences of calls of the real services by random roles and checks the

@@ -1,4 +1,4 @@
-"""Load the demo data of DESIGN "Demo data"; running it again changes nothing."""
+"""Load the demo data of docs/domain.md "Demo data"; running it again changes nothing."""
 
 import importlib
 import os
