@@ -110,7 +110,9 @@ def _live_consents(*, government_id: int | None, partner_id: int | None) -> Quer
     consents = Consent.objects.filter(withdrawn_at__isnull=True)
     if government_id:
         return consents.filter(government_id=government_id)
-    return consents.filter(partner_id=partner_id)
+    if partner_id:
+        return consents.filter(partner_id=partner_id)
+    return consents.none()
 
 
 def consent_exists(*, migrant_id: int, government_id: int | None = None, partner_id: int | None = None) -> bool:

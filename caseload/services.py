@@ -568,8 +568,10 @@ def transport_referrals_follow_movement(
         events: list[ReferralEvent] = []
         audits: list[AuditEntry] = []
         ip = client_ip(request)
+        previous_of: dict[int, str] = {}
         for referral in referrals:
             previous = referral.status
+            previous_of[referral.pk] = previous
             for step_from, step_to in zip(_TRANSPORT_PATH, _TRANSPORT_PATH[1:], strict=False):
                 if _TRANSPORT_PATH.index(step_from) < _TRANSPORT_PATH.index(previous):
                     continue
@@ -599,10 +601,9 @@ def transport_referrals_follow_movement(
                     after={"status": target, "by_movement": movement_reference},
                 )
             )
-            referral._previous_status = previous
         # Every referral gets the same values: one UPDATE, whatever the number of passengers.
         values = {"status": target, "updated_at": now}
-        if target == ReferralStatus.COMPLETED:
+        if target == ReferralStatus.COMPLETED and outcome is not None:
             values.update({name: outcome[name] for name in OUTCOME_FIELDS[ReferralKind.TRANSPORT]}, closed_at=now)
         Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(**values)
         ReferralEvent.objects.bulk_create(events, batch_size=1000)
@@ -615,7 +616,7 @@ def transport_referrals_follow_movement(
                     crisis_id=referral.crisis_id,
                     office_id=referral.office_id,
                     payload={
-                        "from": referral._previous_status,
+                        "from": previous_of[referral.pk],
                         "to": target,
                         "kind": referral.kind,
                         "recipient_type": referral.recipient_type,
