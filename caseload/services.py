@@ -531,7 +531,7 @@ def transport_referrals_follow_movement(
     outcome: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> int:
-    """The transport referrals of a movement's passengers follow it (DESIGN "Operations"): when a
+    """The transport referrals of a movement's passengers follow it (docs/domain.md "Operations"): when a
     person boards, their open transport referral moves to in progress; when the movement arrives, it is
     completed with the journey (departure, destination, date) as its outcome.
 

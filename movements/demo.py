@@ -1,4 +1,4 @@
-"""Demo movements of the Libya 2011 crisis (DESIGN "Demo data"), every person and step through the
+"""Demo movements of the Libya 2011 crisis (docs/domain.md "Demo data"), every person and step through the
 services, as an office would make them; idempotent (a movement is found by its carrier's service
 number, and only what is missing is made).
 

@@ -1,4 +1,4 @@
-"""Reads of movements and their manifests, scoped to the user (DESIGN "Operations", "Who uses it").
+"""Reads of movements and their manifests, scoped to the user (docs/domain.md "Operations", "Who uses it").
 
 - HQ: every movement and passenger.
 - Office staff: the movements their offices organise; of the passengers, those whose case they may

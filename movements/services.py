@@ -496,7 +496,7 @@ def passenger_update(
 def passenger_share_override(*, actor, passenger_id: int, reason: str, request: HttpRequest | None = None) -> Passenger:
     """Share a passenger with the destination government and the receiving agency without their
     consent: the office's ``override_consent`` permission and a reason, in the audit trail. A victim of
-    trafficking is never shared without consent (DESIGN "Sensitive records")."""
+    trafficking is never shared without consent (docs/domain.md "Sensitive records")."""
     with transaction.atomic():
         passenger = Passenger.objects.select_for_update(of=("self",)).select_related("migrant").get(pk=passenger_id)
         movement = _locked_movement(passenger.movement_id)

@@ -1,7 +1,7 @@
 """The movement state machine: which transition goes from which status, and who may make it.
 
 ``planned -> boarding -> departed -> arrived -> closed``, and ``cancelled`` with a reason before
-departure. Starting the boarding locks the manifest (DESIGN "Operations"). The same pattern as the
+departure. Starting the boarding locks the manifest (docs/domain.md "Operations"). The same pattern as the
 referral machine (caseload.workflow): one table of transitions, read by the service, the pages and
 the API alike.
 """

@@ -1,4 +1,4 @@
-"""Who sees what of a movement (DESIGN "Operations"): the organising office and HQ everything in
+"""Who sees what of a movement (docs/domain.md "Operations"): the organising office and HQ everything in
 scope; the destination government the movements bound for it and, of each passenger, identity and
 document only where consent names it or an override with a reason is recorded; a receiving agency
 the same way; another government, another partner and another office nothing (404)."""
