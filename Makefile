@@ -48,7 +48,7 @@ run: setup var/secret_key
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export REDIS_URL ?= $(TEST_REDIS_URL)
 test: setup-dev
-	scripts/ensure-chromium
+	scripts/ensure-test-packages
 	DJANGO_SETTINGS_MODULE=mcof_site.settings_test $(PY) manage.py compilemessages --ignore=.venv -v0
 	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
 
