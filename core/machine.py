@@ -19,8 +19,8 @@ is the model)::
         obj.save(); <history row>; audit_record(...)
         record_event(transition.event, subject=obj, ..., payload=transition.payload(obj, previous))
 
-To add a machine (for example movements: ``planned -> boarding -> departed -> arrived -> closed``,
-and ``cancelled`` from any status before ``arrived``):
+To add a machine (``movements.workflow`` is the second: ``planned -> boarding -> departed -> arrived
+-> closed``, and ``cancelled`` before departure):
 
 1. ``models.py``: the statuses as ``TextChoices`` (``MovementStatus``), a ``status`` field, one
    timestamp field per stamp (``departed_at``, ``arrived_at``, ``closed_at``) and the check

@@ -57,7 +57,7 @@ from .models import (
     TransitPoint,
     TravelDocumentType,
 )
-from .workflow import BY_TARGET, CHIEF, CLOSED, OFFICE, Transition
+from .workflow import CLOSED, MOVEMENT, OFFICE, roles_on
 
 # Per-office permission (django-guardian, accounts.Office): lock a manifest while a passenger of a
 # cross-border movement has no travel document, with a reason.
@@ -90,13 +90,6 @@ NEEDS_FROM_VULNERABILITIES = {
 
 
 # --- Who may ----------------------------------------------------------------------------------------
-def roles_on(actor, movement: Movement) -> frozenset[str]:
-    """The actor's roles on the movement's office: staff of it, and its Chief of Mission."""
-    if not (getattr(actor, "is_office_staff", False) and movement.office_id in actor.office_ids):
-        return frozenset()
-    return frozenset({OFFICE, CHIEF}) if actor.is_chief_of(movement.office_id) else frozenset({OFFICE})
-
-
 def _require_office(actor, movement: Movement) -> None:
     if OFFICE not in roles_on(actor, movement):
         raise PermissionDenied(_("Only staff of the organising office may do this."))
@@ -740,57 +733,35 @@ def movement_transition(
 ) -> Movement:
     """Move a movement to status ``to`` if the state machine and the actor's role allow it; the
     movement's row is locked, so that two concurrent transitions run one after the other."""
-    transition: Transition | None = BY_TARGET.get(to)
-    if transition is None:
-        raise ValidationError({"to": [_("Unknown status %(status)s.") % {"status": to}]})
+    transition = MOVEMENT.transition_to(to)
     with transaction.atomic():
         movement = _locked_movement(movement_id)
         roles = roles_on(actor, movement)
-        if transition.by not in roles:
-            if transition.by == CHIEF:
-                message = _("Only the Chief of Mission of the organising office may do this (%(action)s).")
-            else:
-                message = _("Only staff of the organising office may do this (%(action)s).")
-            raise PermissionDenied(message % {"action": transition.label})
-        if movement.status not in transition.sources:
-            raise ValidationError(
-                {
-                    "to": [
-                        _("A movement that is %(status)s cannot be moved to %(target)s.")
-                        % {
-                            "status": movement.get_status_display().lower(),
-                            "target": MovementStatus(to).label.lower(),
-                        }
-                    ]
-                }
-            )
-        if transition.needs_reason and not reason.strip():
-            raise ValidationError({"reason": [_("Give the reason for cancelling.")]})
+        MOVEMENT.check(
+            transition,
+            status=movement.status,
+            side=transition.by if transition.by in roles else None,
+            reason=reason,
+        )
         now = at or timezone.now()
         if at is not None and at > timezone.now():
             raise ValidationError({"at": [_("A time in the future cannot be recorded.")]})
-        previous = movement.status
-        extra: dict[str, Any] = {}
+        if to == MovementStatus.ARRIVED and movement.actual_departure and now < movement.actual_departure:
+            raise ValidationError({"at": [_("The arrival cannot be before the departure.")]})
         if to == MovementStatus.BOARDING:
             _check_lock(actor=actor, movement=movement, override_reason=override_reason, request=request)
-            movement.manifest_locked_at = now
-        elif to == MovementStatus.DEPARTED:
+        previous = movement.status
+        extra: dict[str, Any] = {}
+        if to == MovementStatus.DEPARTED:
             # Whoever has not boarded when the doors close is a no-show, and free for another movement.
             left = Passenger.objects.filter(movement=movement, boarding_status=BoardingStatus.BOOKED)
             extra["no_show"] = left.update(
                 boarding_status=BoardingStatus.NO_SHOW, holds_seat=False, boarding_recorded_by=actor
             )
             movement.seats_taken = F("seats_taken") - extra["no_show"]
-            movement.actual_departure = now
-        elif to == MovementStatus.ARRIVED:
-            if movement.actual_departure and now < movement.actual_departure:
-                raise ValidationError({"at": [_("The arrival cannot be before the departure.")]})
-            movement.actual_arrival = now
-        elif to == MovementStatus.CANCELLED:
-            movement.cancel_reason = reason.strip()
+        transition.apply(movement, at=now, reason=reason)
         if to in CLOSED:
             Passenger.objects.filter(movement=movement, holds_seat=True).update(holds_seat=False)
-        movement.status = to
         movement.manifest_revision = F("manifest_revision") + 1
         movement.save()
         movement.refresh_from_db()
@@ -825,15 +796,8 @@ def movement_transition(
         counts = {"passengers": movement.seats_taken, **{k: v for k, v in extra.items() if isinstance(v, int)}}
         if to in (MovementStatus.DEPARTED, MovementStatus.ARRIVED):
             counts["boarded"] = boarded.count()
-        facts = _event(movement, actor=actor, **{"from": previous, "to": to}, **counts)
-        if to == MovementStatus.BOARDING:
-            record_event("movement.manifest_locked", **facts)
-        elif to == MovementStatus.DEPARTED:
-            record_event("movement.departed", **facts)
-        elif to == MovementStatus.ARRIVED:
-            record_event("movement.arrived", **facts)
-        elif to == MovementStatus.CANCELLED:
-            record_event("movement.cancelled", **facts)
+        facts = _event(movement, actor=actor, **transition.payload(movement, previous), **counts)
+        record_event(transition.event, **facts)
         if to == MovementStatus.BOARDING:
             from .tasks import build_manifest_documents
 

@@ -100,6 +100,8 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "movement.departed": MOVEMENT_AUDIENCE,
     "movement.arrived": MOVEMENT_AUDIENCE,
     "movement.cancelled": MOVEMENT_AUDIENCE,
+    # Closing a movement that has arrived is the office's bookkeeping: the trail only.
+    "movement.closed": (),
     # Recorded for the trail and for the subscribers of other apps; nobody outside is told.
     "sector_matrix.changed": (),
     "sector_plan.proposed": (),

@@ -19,7 +19,7 @@ from ..models import (
     TravelDocumentType,
 )
 from ..selectors import RECIPIENT_FIELDS
-from ..workflow import TRANSITIONS
+from ..workflow import MOVEMENT
 
 
 class TransitPointSerializer(serializers.ModelSerializer):
@@ -61,7 +61,7 @@ class MovementInputSerializer(serializers.Serializer):
 
 class MovementTransitionInputSerializer(serializers.Serializer):
     to = serializers.ChoiceField(
-        choices=[(t.target, MovementStatus(t.target).label) for t in TRANSITIONS],
+        choices=[(t.target, MovementStatus(t.target).label) for t in MOVEMENT.transitions],
         help_text="boarding (locks the manifest), departed, arrived, closed or cancelled.",
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Why it is cancelled.")
