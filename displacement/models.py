@@ -186,6 +186,7 @@ class AssessmentRound(models.Model):
         related_name="+",
     )
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
