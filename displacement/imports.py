@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from caseload.imports.mapping import Columns
@@ -139,6 +140,7 @@ def preview(round: AssessmentRound, header: list[str], body: list[list[str]]) ->
     return {"rows": len(body), "new_sites": new_sites, "assessments": assessments, "errors": errors}
 
 
+@transaction.atomic
 def round_import(*, actor, round: AssessmentRound, checked: dict[str, Any]) -> int:
     """Save a checked file: its new sites, then every assessment; refused when a row is bad."""
     if checked["errors"]:
