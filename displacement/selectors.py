@@ -1,7 +1,9 @@
 """Reads of displacement tracking, scoped to the user (docs/domain.md "Displacement tracking").
 
 - HQ: every crisis's sites, rounds and flow points.
-- Office staff: those of the crises their offices own.
+- Office staff: those of the crises their offices see (``crises.selectors.crises_visible_to``: the
+  crises they own and those that affect their office's country); they enter the tracking of the
+  crises their office owns, and the counts of the flow points in their office's country.
 - A partner liaison whose organisation is on a crisis's coordination list (``crises.coordination``,
   OCHA and UNHCR): that crisis's sites, its validated rounds and its flow counts, as aggregates,
   with every count of 1 to 4 shown as "<5" (``disclosed``); never the remarks.
@@ -16,8 +18,10 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from accounts.models import Office
 from crises.coordination import PARTNER, coordination_list
 from crises.models import Crisis
+from crises.selectors import crises_visible_to
 
 from .models import (
     GROUP_FIELDS,
@@ -67,7 +71,7 @@ def tracked_crises(user) -> QuerySet[Crisis]:
     if user.is_hq:
         return Crisis.objects.all()
     if user.is_office_staff and user.office_ids:
-        return Crisis.objects.filter(office_id__in=user.office_ids)
+        return crises_visible_to(user)
     if user.is_partner_liaison:
         return Crisis.objects.filter(pk__in=partner_crisis_ids(user))
     return Crisis.objects.none()
@@ -76,6 +80,18 @@ def tracked_crises(user) -> QuerySet[Crisis]:
 def can_enter(user, crisis: Crisis) -> bool:
     """Staff of the crisis's office enter sites, assessments and flow counts."""
     return bool(user.is_authenticated and user.is_office_staff and crisis.office_id in user.office_ids)
+
+
+def can_count_at(user, point: FlowPoint) -> bool:
+    """Flow counts are entered by the crisis's office, or by an office in the point's country (the
+    Tunisia office counts at the Tunisian border for the Libya crisis)."""
+    if can_enter(user, point.crisis):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_office_staff
+        and Office.objects.filter(pk__in=user.office_ids, country=point.country).exists()
+    )
 
 
 def sites_visible_to(user) -> QuerySet[Site]:

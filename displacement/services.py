@@ -41,7 +41,7 @@ from .models import (
     SiteStatus,
     SiteType,
 )
-from .selectors import can_enter, rounds_visible_to
+from .selectors import can_count_at, can_enter, flow_points_visible_to, rounds_visible_to
 from .workflow import ROUND, side_of
 
 Errors = dict[str, list[str]]
@@ -459,12 +459,11 @@ def clean_flow_row(row: dict, prefix: str, errors: Errors) -> dict[str, Any]:
 def flow_counts_record(*, actor: User, point_id: int, date: Any, rows: list[dict], request=None) -> list[FlowCount]:
     """A day's counts at a point: each row keyed by direction, nationality, reason and destination;
     a key already counted that day is corrected, never duplicated. All rows or none."""
-    from .selectors import flow_points_visible_to
-
     point = flow_points_visible_to(actor).select_related("crisis").filter(pk=point_id).first()
     if point is None:
         raise FlowPoint.DoesNotExist
-    _require_office(actor, point.crisis)
+    if not can_count_at(actor, point):
+        raise PermissionDenied(_("Only the crisis's office, or an office in the point's country, counts there."))
     errors: Errors = {}
     day = _date(date, "date", errors)
     if day and day > timezone.localdate():

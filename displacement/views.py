@@ -36,6 +36,7 @@ from .models import (
 )
 from .selectors import (
     assessment_rows,
+    can_count_at,
     can_enter,
     flow_points_visible_to,
     is_partner_view,
@@ -132,7 +133,10 @@ def crisis_overview(request: HttpRequest, crisis_id: int) -> HttpResponse:
             "nations": nations,
             "charts": charts,
             "rounds": rounds_visible_to(request.user).filter(crisis=crisis).order_by("-number"),
-            "points": flow_points_visible_to(request.user).filter(crisis=crisis),
+            "points": [
+                (point, can_count_at(request.user, point))
+                for point in flow_points_visible_to(request.user).filter(crisis=crisis).select_related("crisis")
+            ],
             "can_enter": can_enter(request.user, crisis),
             "partner": is_partner_view(request.user),
         },
@@ -396,7 +400,8 @@ def flow_entry(request: HttpRequest, pk: int) -> HttpResponse:
     and blank rows to add; Tab moves along a row, Enter saves the day."""
     _reader(request)
     point = get_object_or_404(flow_points_visible_to(request.user).select_related("crisis"), pk=pk)
-    _entering(request, point.crisis)
+    if not can_count_at(request.user, point):
+        raise PermissionDenied
     try:
         day = datetime.date.fromisoformat(request.GET.get("date") or request.POST.get("date") or "")
     except ValueError:

@@ -19,6 +19,7 @@ from .. import services
 from ..models import SiteAssessment
 from ..selectors import (
     assessment_rows,
+    can_count_at,
     can_enter,
     flow_count_rows,
     flow_points_visible_to,
@@ -215,8 +216,8 @@ class FlowPointViewSet(_ByCrisis, mixins.ListModelMixin, mixins.RetrieveModelMix
         point = self.get_object()
         if request.method == "GET":
             return Response(flow_count_rows(request.user, point))
-        if not can_enter(request.user, point.crisis):
-            return _forbidden(_("Only staff of the crisis's office record flow counts."))
+        if not can_count_at(request.user, point):
+            return _forbidden(_("Only the crisis's office, or an office in the point's country, records flow counts."))
         data = FlowCountsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.flow_counts_record(
