@@ -79,7 +79,9 @@ COLUMNS = Columns(
 
 
 def read_table(file: File, name: str) -> tuple[list[str], list[list[str]]]:
-    """The header and the rows of an upload; ImportFileError when it is not a table."""
+    """The header and the rows of an upload; ImportFileError when it is not a table. When an HXL
+    row follows the header (this app's own downloads), the hashtags are the header: they name the
+    fields in any language."""
     fmt = file_format_of(name)
     if fmt is None:
         raise ImportFileError(_("Upload a CSV or XLSX file."))
@@ -88,9 +90,9 @@ def read_table(file: File, name: str) -> tuple[list[str], list[list[str]]]:
     if not header:
         raise ImportFileError(_("The file is empty."))
     body = [row for row in rows if not is_blank(row)]
-    # An HXL row under the header (this app's own exports) is not a site.
     if body and all(not cell or cell.startswith("#") for cell in body[0]):
-        body = body[1:]
+        # The hashtag row stays as an empty row, so that row numbers are those of the file.
+        return body[0], [[], *body[1:]]
     return header, body
 
 
@@ -108,6 +110,8 @@ def preview(round: AssessmentRound, header: list[str], body: list[list[str]]) ->
     assessments: list[tuple[Any, dict]] = []
     seen: set = set()
     for number, row in enumerate(body, start=2):
+        if not row:  # the HXL row, counted so that row numbers are the file's
+            continue
         data = {field: (row[int(i)] if int(i) < len(row) else "") for i, field in mapping.items()}
         problems: dict[str, list[str]] = {}
         try:
@@ -137,7 +141,7 @@ def preview(round: AssessmentRound, header: list[str], body: list[list[str]]) ->
             errors[number] = problems
         else:
             assessments.append((site, data))
-    return {"rows": len(body), "new_sites": new_sites, "assessments": assessments, "errors": errors}
+    return {"rows": sum(1 for row in body if row), "new_sites": new_sites, "assessments": assessments, "errors": errors}
 
 
 @transaction.atomic

@@ -342,17 +342,16 @@ def round_import(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("displacement:round", pk=round.pk)
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        suffix = upload.name.rsplit(".", 1)[-1].lower()[:8]
+        name = default_storage.save(f"displacement-imports/{uuid.uuid4().hex}.{suffix}", ContentFile(upload.read()))
         try:
-            header, body = imports.read_table(upload, upload.name)
+            with default_storage.open(name, "rb") as handle:
+                header, body = imports.read_table(handle, name)
             checked = imports.preview(round, header, body)
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        except ValidationError as exc:
-            form.add_error("file", exc)
+        except (ImportFileError, ValidationError) as exc:
+            default_storage.delete(name)
+            form.add_error("file", str(exc) if isinstance(exc, ImportFileError) else exc)
         else:
-            suffix = upload.name.rsplit(".", 1)[-1].lower()
-            upload.seek(0)
-            name = default_storage.save(f"displacement-imports/{uuid.uuid4().hex}.{suffix}", ContentFile(upload.read()))
             request.session[IMPORT_SESSION] = {"round": round.pk, "file": name}
     errors = sorted(checked["errors"].items())[:200] if checked else []
     return render(
