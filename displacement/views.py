@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from caseload.imports.reading import ImportFileError
 from core.countries import country_choices, country_name
@@ -86,6 +86,7 @@ def _chart(key: str, labels: list, datasets: list[tuple[str, list]], *, stacked:
     }
 
 
+@require_GET
 def crisis_overview(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(request, crisis_id)
     figures = overview(request.user, crisis)
@@ -143,6 +144,7 @@ def crisis_overview(request: HttpRequest, crisis_id: int) -> HttpResponse:
     )
 
 
+@require_GET
 def site_list(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(request, crisis_id)
     sites = sites_visible_to(request.user).filter(crisis=crisis)
@@ -186,6 +188,7 @@ def site_create(request: HttpRequest, crisis_id: int) -> HttpResponse:
     return render(request, "displacement/form.html", {"crisis": crisis, "form": form, "title": _("Add a site")})
 
 
+@require_GET
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
     site = get_object_or_404(sites_visible_to(request.user).select_related("crisis"), pk=pk)
@@ -215,6 +218,7 @@ def round_open(request: HttpRequest, crisis_id: int) -> HttpResponse:
     return render(request, "displacement/form.html", {"crisis": crisis, "form": form, "title": _("Open a round")})
 
 
+@require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
     side = side_of(request.user, round)
@@ -359,6 +363,7 @@ def round_import(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
 def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     round = _round(request, pk)
     if fmt not in exports.FORMATS:
@@ -366,6 +371,7 @@ def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return exports.round_export(request.user, round, fmt)
 
 
+@require_GET
 def sites_export(request: HttpRequest, crisis_id: int, fmt: str) -> HttpResponse:
     crisis = _crisis(request, crisis_id)
     if fmt not in exports.FORMATS:
@@ -374,6 +380,7 @@ def sites_export(request: HttpRequest, crisis_id: int, fmt: str) -> HttpResponse
     return exports.respond(f"{crisis.code}-sites", f"{crisis.code} sites", exports.SITE_COLUMNS, rows, fmt)
 
 
+@require_GET
 def flows_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _reader(request)
     point = get_object_or_404(flow_points_visible_to(request.user), pk=pk)

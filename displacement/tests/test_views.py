@@ -16,11 +16,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(staff, chief, haiti, site):
-    first = validated_round(staff, chief, haiti, [site], start=datetime.date(2010, 3, 1), end=datetime.date(2010, 3, 31))
+    first = validated_round(
+        staff, chief, haiti, [site], start=datetime.date(2010, 3, 1), end=datetime.date(2010, 3, 31)
+    )
     second = services.round_open(actor=staff, crisis=haiti, start_date="2010-04-01", end_date="2010-04-30")
     point = services.flow_point_create(
-        actor=staff, crisis=haiti,
-        data={"name": "Malpasse", "point_type": "border_crossing", "country": "HTI", "latitude": "18.5", "longitude": "-71.9"},
+        actor=staff,
+        crisis=haiti,
+        data={
+            "name": "Malpasse",
+            "point_type": "border_crossing",
+            "country": "HTI",
+            "latitude": "18.5",
+            "longitude": "-71.9",
+        },
     )
     return {"first": first, "second": second, "point": point, "site": site, "crisis": haiti}
 
@@ -93,7 +102,11 @@ def test_the_day_entry_corrects_a_day_counted_again(client_for, staff, world):
 
 
 def test_site_filters(client_for, staff, haiti, world):
-    services.site_create(actor=staff, crisis=haiti, data=site_data(2, admin1_name="Sud-Est", admin1_pcode="HT10", site_type="collective_centre"))
+    services.site_create(
+        actor=staff,
+        crisis=haiti,
+        data=site_data(2, admin1_name="Sud-Est", admin1_pcode="HT10", site_type="collective_centre"),
+    )
     client = client_for(staff)
     page = client.get(f"/displacement/crises/{haiti.pk}/sites/?admin1=HT10").content.decode()
     assert "Camp 2" in page and "Camp 1" not in page
