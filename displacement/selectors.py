@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -134,9 +135,9 @@ def round_totals(rounds: QuerySet[AssessmentRound]) -> dict[str, int]:
     return sums
 
 
-def _suppress_rows(rows: list[dict[str, Any]], keys: tuple[str, ...], partner: bool) -> list[dict[str, Any]]:
+def _suppress_rows(rows: Iterable[Mapping[str, Any]], keys: tuple[str, ...], partner: bool) -> list[dict[str, Any]]:
     if not partner:
-        return rows
+        return [dict(row) for row in rows]
     return [{k: (disclosed(v) if k in keys else v) for k, v in row.items()} for row in rows]
 
 
@@ -220,8 +221,8 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
     )
     counts = flow_counts_visible_to(user).filter(point__crisis=crisis)
     last = counts.aggregate(last=Max("date"))["last"]
-    per_day: list[dict[str, Any]] = []
-    per_nationality: list[dict[str, Any]] = []
+    per_day: list[Mapping[str, Any]] = []
+    per_nationality: list[Mapping[str, Any]] = []
     if last:
         window = counts.filter(date__gt=last - datetime.timedelta(days=days))
         total_in = Sum("females", filter=Q(direction="in")) + Sum("males", filter=Q(direction="in"))
@@ -252,7 +253,7 @@ def flow_count_rows(user, point: FlowPoint) -> list[dict[str, Any]]:
     direction and nationality, with small counts suppressed."""
     counts = flow_counts_visible_to(user).filter(point=point)
     if not is_partner_view(user):
-        return list(
+        return _suppress_rows(
             counts.order_by("-date", "direction", "nationality").values(
                 "id",
                 "date",
@@ -263,7 +264,9 @@ def flow_count_rows(user, point: FlowPoint) -> list[dict[str, Any]]:
                 "females",
                 "males",
                 "children",
-            )
+            ),
+            (),
+            False,
         )
     rows = list(
         counts.values("date", "direction", "nationality")

@@ -203,6 +203,7 @@ def round_open(*, actor: User, crisis: Crisis, start_date: Any, end_date: Any, r
         errors["end_date"] = [_("The round ends on or after its start.")]
     if errors:
         raise ValidationError(errors)
+    assert start is not None and end is not None  # both checked above
     with transaction.atomic():
         crisis = _lock_crisis(crisis.pk)
         if AssessmentRound.objects.filter(crisis=crisis).exclude(status=RoundStatus.VALIDATED).exists():
@@ -411,7 +412,7 @@ def assessment_correct(*, actor: User, assessment_id: int, data: dict, reason: s
 def flow_point_create(*, actor: User, crisis: Crisis, data: dict, request=None) -> FlowPoint:
     _require_office(actor, crisis)
     errors: Errors = {}
-    values = {
+    values: dict[str, Any] = {
         "name": _text(data, "name", errors, required=True),
         "point_type": _choice(data, "point_type", PointType, errors),
         "country": str(data.get("country") or "").strip().upper(),
@@ -438,7 +439,7 @@ COUNT_KEY = ("direction", "nationality", "reason", "destination_country")
 
 def clean_flow_row(row: dict, prefix: str, errors: Errors) -> dict[str, Any]:
     local: Errors = {}
-    values = {
+    values: dict[str, Any] = {
         "direction": _choice(row, "direction", Direction, local),
         "nationality": str(row.get("nationality") or "").strip().upper(),
         "reason": _choice(row, "reason", MoveReason, local),
@@ -476,6 +477,7 @@ def flow_counts_record(*, actor: User, point_id: int, date: Any, rows: list[dict
         errors["rows"] = [_("The same direction, nationality, reason and destination appear twice.")]
     if errors:
         raise ValidationError(errors)
+    assert day is not None  # checked above
     with transaction.atomic():
         objs = [FlowCount(point=point, date=day, entered_by=actor, **v) for v in cleaned]
         saved = FlowCount.objects.bulk_create(
