@@ -131,9 +131,9 @@ def _seed(crisis, staff, scale: float, log) -> tuple[int, int]:
                         nationality=nationality,
                         reason="conflict",
                         destination_country=home,
-                        males=rng.randint(0, 80),
+                        males=rng.randint(1, 80),
                         females=rng.randint(0, 30),
-                        children=rng.randint(0, 5),
+                        children=rng.randint(0, 1),
                         entered_by=staff,
                     )
                 )

@@ -92,7 +92,8 @@ def _coordinate(data: dict, name: str, limit: int, errors: Errors) -> Decimal:
     try:
         value = Decimal(str(data.get(name)).strip())
     except (InvalidOperation, TypeError, ValueError):
-        errors[name] = [_("Give the %(name)s in decimal degrees.") % {"name": name}]
+        label = _("latitude") if name == "latitude" else _("longitude")
+        errors[name] = [_("Give the %(name)s in decimal degrees.") % {"name": label}]
         return Decimal(0)
     if not value.is_finite() or not -limit <= value <= limit:
         errors[name] = [_("Between -%(limit)s and %(limit)s degrees.") % {"limit": limit}]
