@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
-import os
 import random
-import sys
 import time
 from pathlib import Path
 
@@ -243,11 +241,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.displacement")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 5,000 sites and 300 points")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mcof_site.settings_test")
-    sys.path.insert(0, str(BASE_DIR))
-    import django
+    from .generate import setup_django
 
-    django.setup()
+    setup_django()  # the benchmark's settings (production-like: DEBUG off), as make bench
     for line in measure(scale=args.scale):
         print(line)
 

@@ -142,7 +142,12 @@ class RoundViewSet(_ByCrisis, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         site_id, reason = values.pop("site"), values.pop("correction_reason")
         try:
             if round.is_validated:
-                existing = SiteAssessment.objects.get(round=round, site_id=site_id)
+                existing = SiteAssessment.objects.filter(round=round, site_id=site_id).first()
+                if existing is None:
+                    return error_response(
+                        _("The request has invalid fields."),
+                        fields={"site": [_("This site was not assessed in the round: nothing to correct.")]},
+                    )
                 services.assessment_correct(
                     actor=request.user, assessment_id=existing.pk, data=values, reason=reason, request=request._request
                 )
