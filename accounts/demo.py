@@ -33,6 +33,7 @@ ACCOUNTS = [
     ("com_lby", "Leila", "Ben Omar", User.Role.OFFICE, "lby", True),
     ("staff_lby", "Samir", "Lahmar", User.Role.OFFICE, "lby", False),
     ("staff_tun", "Nour", "Trabelsi", User.Role.OFFICE, "tun", False),
+    ("com_hti", "Marie", "Saint-Fleur", User.Role.OFFICE, "hti", True),
     ("staff_hti", "Jean", "Pierre-Louis", User.Role.OFFICE, "hti", False),
     ("gov_egy", "Karim", "Mansour", User.Role.GOVERNMENT, "EGY", False),
     ("gov_bgd", "Rahima", "Akter", User.Role.GOVERNMENT, "BGD", False),

@@ -102,6 +102,11 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "movement.cancelled": MOVEMENT_AUDIENCE,
     # Closing a movement that has arrived is the office's bookkeeping: the trail only.
     "movement.closed": (),
+    # An assessment round of displacement tracking: its validated figures go to the coordination list
+    # (displacement.selectors: partners on it see them); submitting and returning stay in the office.
+    "round.validated": ("coordination_list",),
+    "round.submitted": (),
+    "round.returned": (),
     # Recorded for the trail and for the subscribers of other apps; nobody outside is told.
     "sector_matrix.changed": (),
     "sector_plan.proposed": (),
@@ -117,6 +122,7 @@ OBJECTS: dict[str, tuple[str, str]] = {
     "referral": ("referral", "referrals"),
     "webhook": ("webhook_endpoint", "webhooks"),
     "movement": ("movement", "movements"),
+    "round": ("assessment_round", "rounds"),
 }
 
 

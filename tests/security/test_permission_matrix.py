@@ -70,6 +70,9 @@ def _pk_object(name: str, role: str, side, world):
     short = name.split(":")[-1]
     partner_side = role in PARTNER_ROLES
     table = [
+        (("displacement:site", "site-"), side.dtm_site),
+        (("displacement:round", "displacement:assessment", "round-"), side.dtm_round),
+        (("displacement:flow", "flow-point-"), side.dtm_point),
         (("crises:decide", "escalation-"), side.proposal),
         (("crises:", "crisis-", "sectors:plan"), side.crisis),
         (("sectors:cell_edit", "matrix-cell-"), world.extra["cell"]),
@@ -132,6 +135,8 @@ def path_for(route: Route, role: str, side, world) -> str:
             continue
         elif param == "passenger_id":
             kwargs[param] = side.passenger.pk
+        elif param == "site_id":
+            kwargs[param] = side.dtm_site.pk
         else:
             kwargs[param] = FIXED[param]
     return reverse(route.name, kwargs=kwargs)
@@ -148,6 +153,8 @@ PAYLOADS = {
     "movements:transition": {"to": "boarding"},
     "movement-transition": {"to": "boarding"},
     "movements:boarding_mark": {"mark": "boarded"},
+    "round-transition": {"to": "submitted"},
+    "displacement:round_transition": {"to": "submitted"},
 }
 
 
@@ -413,6 +420,28 @@ EXPECTED: dict[str, dict[str, str]] = {
     "reports:export": {"GET": "staff other_staff chief hq", "POST": ""},
     "reports:export_job": {"GET": "chief", "POST": ""},
     "export-job-detail": {"GET": "chief"},
+    "displacement:assessment": {"GET": "staff chief", "POST": "staff chief"},
+    "displacement:flow_entry": {"GET": "staff chief", "POST": "staff chief"},
+    "displacement:flows_export": {"GET": "staff chief hq", "POST": ""},
+    "displacement:overview": {"GET": "staff chief hq", "POST": ""},
+    "displacement:round": {"GET": "staff chief hq", "POST": ""},
+    "displacement:round_export": {"GET": "staff chief hq", "POST": ""},
+    "displacement:round_import": {"GET": "staff chief", "POST": "staff chief"},
+    "displacement:round_open": {"GET": "staff chief", "POST": "staff chief"},
+    "displacement:round_transition": {"GET": "", "POST": "staff chief"},
+    "displacement:site": {"GET": "staff chief hq", "POST": ""},
+    "displacement:site_create": {"GET": "staff chief", "POST": "staff chief"},
+    "displacement:sites": {"GET": "staff chief hq", "POST": ""},
+    "displacement:sites_export": {"GET": "staff chief hq", "POST": ""},
+    "flow-point-counts": {"GET": "staff chief hq", "POST": "staff chief"},
+    "flow-point-detail": {"GET": "staff chief hq"},
+    "flow-point-list": {"GET": SIGNED_IN, "POST": "staff other_staff chief"},
+    "round-assessments": {"GET": "staff chief hq", "POST": "staff chief"},
+    "round-detail": {"GET": "staff chief hq"},
+    "round-list": {"GET": SIGNED_IN, "POST": "staff other_staff chief"},
+    "round-transition": {"POST": "staff chief"},
+    "site-detail": {"GET": "staff chief hq"},
+    "site-list": {"GET": SIGNED_IN, "POST": "staff other_staff chief"},
     "export-job-download": {"GET": "chief"},
     "reports:export_job_download": {"GET": "chief", "POST": ""},
     "reports:exports": {"GET": SIGNED_IN, "POST": ""},
@@ -467,6 +496,13 @@ WRITERS: dict[str, dict[str, str]] = {
     "movement-passengers": {"POST": OFFICE_STAFF},
     "movement-passenger": {"PATCH": OFFICE_STAFF, "DELETE": OFFICE_STAFF},
     "movement-transition": {"POST": OFFICE_STAFF},
+    "site-list": {"POST": OFFICE_STAFF},
+    "round-list": {"POST": OFFICE_STAFF},
+    # HQ validates a submitted round and corrects a validated one.
+    "round-assessments": {"POST": f"{OFFICE_STAFF} hq"},
+    "round-transition": {"POST": f"{OFFICE_STAFF} hq"},
+    "flow-point-list": {"POST": OFFICE_STAFF},
+    "flow-point-counts": {"POST": OFFICE_STAFF},
     # The browser
     "crises:register": {"POST": OFFICE_STAFF},
     "crises:edit": {"POST": OFFICE_STAFF},
@@ -501,6 +537,12 @@ WRITERS: dict[str, dict[str, str]] = {
     "movements:passenger_remove": {"POST": OFFICE_STAFF},
     "movements:transition": {"POST": OFFICE_STAFF},
     "movements:boarding_mark": {"POST": OFFICE_STAFF},
+    "displacement:site_create": {"POST": OFFICE_STAFF},
+    "displacement:round_open": {"POST": OFFICE_STAFF},
+    "displacement:assessment": {"POST": f"{OFFICE_STAFF} hq"},
+    "displacement:round_transition": {"POST": f"{OFFICE_STAFF} hq"},
+    "displacement:round_import": {"POST": OFFICE_STAFF},
+    "displacement:flow_entry": {"POST": OFFICE_STAFF},
     "outbox:notification_resend": {"POST": "hq"},
     "outbox:webhook_create": {"POST": "hq"},
     "outbox:webhook_pause": {"POST": "hq"},

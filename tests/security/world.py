@@ -1,6 +1,7 @@
 """One small world shared by the security tests: two offices, each with a crisis, a migrant, consents,
 referrals to a government and to a partner, a pending level proposal, a transfer request, an import,
-a possible duplicate and a webhook; and one account per role.
+a possible duplicate, a webhook, and a displacement site, round and flow point; and one account
+per role.
 
 Side A (office A, government G, partner P) is "own" for the owning office's staff, its Chief of
 Mission, G's liaison and P's liaison. Side B (office B, government H, partner Q) is nobody's but HQ's
@@ -45,6 +46,9 @@ class Side:
     export_job: object  # a large export, built and ready, requested by the side's Chief of Mission
     movement: object  # bound for the side's government, its partner the receiving agency
     passenger: object  # the side's migrant on it
+    dtm_site: object  # a displacement site of the side's crisis
+    dtm_round: object  # its open assessment round, with the site assessed
+    dtm_point: object  # a flow monitoring point of the crisis, in the office's country, with a day counted
     marker: str  # a string that appears in this side's rows and nowhere else
 
 
@@ -160,6 +164,47 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         },
     )
     passenger = passengers_add(actor=chief, movement_id=movement.pk, migrants=[migrant]).passengers[0]
+    from displacement import services as tracking
+
+    dtm_site = tracking.site_create(
+        actor=chief,
+        crisis=crisis,
+        data={
+            "name": f"Zzsite{tag}",
+            "site_type": "camp",
+            "admin1_name": "Area",
+            "admin1_pcode": f"X{tag}01",
+            "latitude": "30.1",
+            "longitude": "12.2",
+        },
+    )
+    dtm_round = tracking.round_open(actor=chief, crisis=crisis, start_date="2026-02-01", end_date="2026-02-28")
+    sadd = {"female_18_59": 6, "male_18_59": 6}
+    tracking.assessment_save(
+        actor=chief,
+        round_id=dtm_round.pk,
+        site_id=dtm_site.pk,
+        data={"households": 3, "individuals": 12, **sadd, "idps": 12, "reason": "conflict", "need_1": "food"},
+    )
+    dtm_point = tracking.flow_point_create(
+        actor=chief,
+        crisis=crisis,
+        data={
+            "name": f"Zzpoint{tag}",
+            "point_type": "border_crossing",
+            "country": office.country,
+            "latitude": "32.1",
+            "longitude": "11.2",
+        },
+    )
+    tracking.flow_counts_record(
+        actor=chief,
+        point_id=dtm_point.pk,
+        date="2026-02-02",
+        rows=[
+            {"direction": "in", "nationality": "EGY", "reason": "conflict", "destination_country": "EGY", "males": 9}
+        ],
+    )
     low, high = sorted([migrant, twin], key=lambda m: m.pk)
     duplicate = DuplicateCandidate.objects.create(
         office=office, migrant_a=low, migrant_b=high, reason="name", score=1.0
@@ -186,6 +231,9 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         export_job=export_job,
         movement=movement,
         passenger=passenger,
+        dtm_site=dtm_site,
+        dtm_round=dtm_round,
+        dtm_point=dtm_point,
         marker=f"Zzfamily{tag}",
     )
 

@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "sectors.demo",
     "caseload.demo",
     "movements.demo",
+    "displacement.demo",
     "partners.demo",
     "outbox.demo",
 ]

@@ -1,0 +1,276 @@
+"""Reads of displacement tracking, scoped to the user (docs/domain.md "Displacement tracking").
+
+- HQ: every crisis's sites, rounds and flow points.
+- Office staff: those of the crises their offices see (``crises.selectors.crises_visible_to``: the
+  crises they own and those that affect their office's country); they enter the tracking of the
+  crises their office owns, and the counts of the flow points in their office's country.
+- A partner liaison whose organisation is on a crisis's coordination list (``crises.coordination``,
+  OCHA and UNHCR): that crisis's sites, its validated rounds and its flow counts, as aggregates,
+  with every count of 1 to 4 shown as "<5" (``disclosed``); never the remarks.
+- Anyone else, a government liaison included: nothing (404).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from accounts.models import Office
+from crises.coordination import PARTNER, coordination_list
+from crises.models import Crisis
+from crises.selectors import crises_visible_to
+
+from .models import (
+    GROUP_FIELDS,
+    SADD_FIELDS,
+    AssessmentRound,
+    FlowCount,
+    FlowPoint,
+    RoundStatus,
+    Site,
+    SiteAssessment,
+)
+
+SMALL = "<5"  # statistical disclosure control: a count of 1 to 4 shown to partners
+
+
+def disclosed(value: int | None) -> int | str | None:
+    """A count as a partner may see it: 1 to 4 becomes "<5"; 0 and 5 and more stay."""
+    if value is not None and 0 < value < 5:
+        return SMALL
+    return value
+
+
+def is_partner_view(user) -> bool:
+    """A partner liaison sees suppressed aggregates; office staff and HQ see the counts as entered."""
+    return bool(user.is_authenticated and user.is_partner_liaison)
+
+
+def partner_crisis_ids(user) -> list[int]:
+    """The crises whose coordination list names the user's organisation."""
+    if not (user.is_authenticated and user.is_active and user.is_partner_liaison and user.partner_id):
+        return []
+    code = user.partner.code
+    crises = (
+        Crisis.objects.filter(Q(displacement_sites__isnull=False) | Q(flow_points__isnull=False))
+        .distinct()
+        .prefetch_related("affected_figures")
+    )
+    return [
+        c.pk for c in crises if any(e.actor_type == PARTNER and e.partner_code == code for e in coordination_list(c))
+    ]
+
+
+def tracked_crises(user) -> QuerySet[Crisis]:
+    """The crises whose tracking the user sees at all."""
+    if not user.is_authenticated or not user.is_active:
+        return Crisis.objects.none()
+    if user.is_hq:
+        return Crisis.objects.all()
+    if user.is_office_staff and user.office_ids:
+        return crises_visible_to(user)
+    if user.is_partner_liaison:
+        return Crisis.objects.filter(pk__in=partner_crisis_ids(user))
+    return Crisis.objects.none()
+
+
+def can_enter(user, crisis: Crisis) -> bool:
+    """Staff of the crisis's office enter sites, assessments and flow counts."""
+    return bool(user.is_authenticated and user.is_office_staff and crisis.office_id in user.office_ids)
+
+
+def can_count_at(user, point: FlowPoint) -> bool:
+    """Flow counts are entered by the crisis's office, or by an office in the point's country (the
+    Tunisia office counts at the Tunisian border for the Libya crisis)."""
+    if can_enter(user, point.crisis):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_office_staff
+        and Office.objects.filter(pk__in=user.office_ids, country=point.country).exists()
+    )
+
+
+def sites_visible_to(user) -> QuerySet[Site]:
+    return Site.objects.filter(crisis__in=tracked_crises(user).values("pk"))
+
+
+def rounds_visible_to(user) -> QuerySet[AssessmentRound]:
+    rounds = AssessmentRound.objects.filter(crisis__in=tracked_crises(user).values("pk"))
+    if is_partner_view(user):
+        rounds = rounds.filter(status=RoundStatus.VALIDATED)
+    return rounds
+
+
+def assessments_visible_to(user) -> QuerySet[SiteAssessment]:
+    return SiteAssessment.objects.filter(round__in=rounds_visible_to(user).values("pk"))
+
+
+def flow_points_visible_to(user) -> QuerySet[FlowPoint]:
+    return FlowPoint.objects.filter(crisis__in=tracked_crises(user).values("pk"))
+
+
+def flow_counts_visible_to(user) -> QuerySet[FlowCount]:
+    return FlowCount.objects.filter(point__in=flow_points_visible_to(user).values("pk"))
+
+
+def latest_validated_round(crisis_id: int) -> AssessmentRound | None:
+    return (
+        AssessmentRound.objects.filter(crisis_id=crisis_id, status=RoundStatus.VALIDATED)
+        .order_by("-end_date", "-number")
+        .first()
+    )
+
+
+def round_totals(rounds: QuerySet[AssessmentRound]) -> dict[str, int]:
+    """The sums of a round's (or rounds') assessments: households, individuals, each SADD and group."""
+    fields = ("households", "individuals", *SADD_FIELDS, *GROUP_FIELDS)
+    sums = SiteAssessment.objects.filter(round__in=rounds.values("pk")).aggregate(
+        sites=Count("id"), **{f: Coalesce(Sum(f), 0) for f in fields}
+    )
+    return sums
+
+
+def _suppress_rows(rows: Iterable[Mapping[str, Any]], keys: tuple[str, ...], partner: bool) -> list[dict[str, Any]]:
+    if not partner:
+        return [dict(row) for row in rows]
+    return [{k: (disclosed(v) if k in keys else v) for k, v in row.items()} for row in rows]
+
+
+def assessment_rows(user, round: AssessmentRound) -> list[dict[str, Any]]:
+    """The round's assessments as the user may see them, one dict per site (one query)."""
+    partner = is_partner_view(user)
+    columns = (
+        "site_id",
+        "site__code",
+        "site__name",
+        "site__site_type",
+        "site__admin1_name",
+        "site__admin1_pcode",
+        "site__admin2_name",
+        "site__admin2_pcode",
+        "site__latitude",
+        "site__longitude",
+        "households",
+        "individuals",
+        *SADD_FIELDS,
+        *GROUP_FIELDS,
+        "origin_admin1",
+        "reason",
+        "need_1",
+        "need_2",
+        "need_3",
+        "revision",
+    ) + (() if partner else ("remarks", "id"))
+    rows = list(
+        assessments_visible_to(user).filter(round=round).order_by("site__admin1_name", "site__name").values(*columns)
+    )
+    return _suppress_rows(rows, ("households", "individuals", *SADD_FIELDS, *GROUP_FIELDS), partner)
+
+
+def site_history(user, site: Site) -> list[dict[str, Any]]:
+    """The site's figures round by round (the rounds the user sees), oldest first."""
+    rows = list(
+        assessments_visible_to(user)
+        .filter(site=site)
+        .order_by("round__number")
+        .values("round__number", "round__end_date", "round__status", "households", "individuals", *GROUP_FIELDS)
+    )
+    return _suppress_rows(rows, ("households", "individuals", *GROUP_FIELDS), is_partner_view(user))
+
+
+def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
+    """The crisis's displacement overview: totals per round, per admin 1 in the latest round the user
+    sees, and flows in and out per day and per nationality over the last ``days`` counted. Five
+    queries whatever the size of the operation."""
+    partner = is_partner_view(user)
+    rounds = rounds_visible_to(user).filter(crisis=crisis)
+    per_round = list(
+        SiteAssessment.objects.filter(round__in=rounds.values("pk"))
+        .values("round_id", "round__number", "round__end_date", "round__status")
+        .annotate(
+            sites=Count("id"),
+            households=Sum("households"),
+            individuals=Sum("individuals"),
+            idps=Sum("idps"),
+            international_migrants=Sum("international_migrants"),
+            returnees=Sum("returnees"),
+        )
+        .order_by("round__number")
+    )
+    latest = per_round[-1]["round_id"] if per_round else None
+    per_admin1 = (
+        list(
+            SiteAssessment.objects.filter(round_id=latest)
+            .values("site__admin1_name", "site__admin1_pcode")
+            .annotate(
+                sites=Count("id"),
+                households=Sum("households"),
+                individuals=Sum("individuals"),
+                idps=Sum("idps"),
+                international_migrants=Sum("international_migrants"),
+            )
+            .order_by("-individuals", "site__admin1_name")
+        )
+        if latest
+        else []
+    )
+    counts = flow_counts_visible_to(user).filter(point__crisis=crisis)
+    last = counts.aggregate(last=Max("date"))["last"]
+    per_day: list[Mapping[str, Any]] = []
+    per_nationality: list[Mapping[str, Any]] = []
+    if last:
+        window = counts.filter(date__gt=last - datetime.timedelta(days=days))
+        total_in = Sum("females", filter=Q(direction="in")) + Sum("males", filter=Q(direction="in"))
+        total_out = Sum("females", filter=Q(direction="out")) + Sum("males", filter=Q(direction="out"))
+        per_day = list(
+            window.values("date")
+            .annotate(inflow=Coalesce(total_in, 0), outflow=Coalesce(total_out, 0))
+            .order_by("date")
+        )
+        per_nationality = list(
+            window.values("nationality")
+            .annotate(inflow=Coalesce(total_in, 0), outflow=Coalesce(total_out, 0), children=Sum("children"))
+            .order_by("-inflow", "nationality")
+        )
+    keys = ("households", "individuals", "idps", "international_migrants", "returnees", "inflow", "outflow", "children")
+    return {
+        "per_round": _suppress_rows(per_round, keys, partner),
+        "per_admin1": _suppress_rows(per_admin1, keys, partner),
+        "per_day": _suppress_rows(per_day, keys, partner),
+        "per_nationality": _suppress_rows(per_nationality, keys, partner),
+        "last_count": last,
+        "days": days,
+    }
+
+
+def flow_count_rows(user, point: FlowPoint) -> list[dict[str, Any]]:
+    """A point's counts: each row as entered for office staff and HQ; for partners summed per day,
+    direction and nationality, with small counts suppressed."""
+    counts = flow_counts_visible_to(user).filter(point=point)
+    if not is_partner_view(user):
+        return _suppress_rows(
+            counts.order_by("-date", "direction", "nationality").values(
+                "id",
+                "date",
+                "direction",
+                "nationality",
+                "reason",
+                "destination_country",
+                "females",
+                "males",
+                "children",
+            ),
+            (),
+            False,
+        )
+    rows = list(
+        counts.values("date", "direction", "nationality")
+        .annotate(females=Sum("females"), males=Sum("males"), children=Sum("children"))
+        .order_by("-date", "direction", "nationality")
+    )
+    return _suppress_rows(rows, ("females", "males", "children"), True)
