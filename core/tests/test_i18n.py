@@ -16,7 +16,7 @@ def entries(po_file: Path) -> dict[str, polib.POEntry]:
     return {e.msgid: e for e in polib.pofile(str(po_file)) if not e.obsolete}
 
 
-@pytest.mark.parametrize("language", ["fr", "es"])
+@pytest.mark.parametrize("language", ["fr", "es", "ar"])
 def test_catalog_is_complete_and_current(tmp_path, language, monkeypatch):
     committed = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
     shutil.copytree(ROOT / "locale", tmp_path / "locale")
@@ -33,7 +33,7 @@ def test_catalog_is_complete_and_current(tmp_path, language, monkeypatch):
     assert untranslated == [], f"untranslated {language} strings: {untranslated[:20]}"
 
 
-@pytest.mark.parametrize("language", ["fr", "es"])
+@pytest.mark.parametrize("language", ["fr", "es", "ar"])
 def test_every_plural_has_every_form_of_the_language(language):
     """French and Spanish have three plural forms in Django's rules (one, millions, other): a form left
     out shows the English text, for "2 days" as much as for a million."""
