@@ -128,7 +128,8 @@ def test_every_main_page_in_arabic_reads_from_the_right_translated_and_accessibl
 WIDER_THAN_THE_SCREEN = """() => document.documentElement.scrollWidth <= window.innerWidth ? [] :
   [...document.body.querySelectorAll('*')].filter((el) => {
     const r = el.getBoundingClientRect();
-    return (r.left < -1 || r.right > window.innerWidth + 1) && !el.closest('.table-scroll, .visually-hidden, .skip-link');
+    const outside = r.left < -1 || r.right > window.innerWidth + 1;
+    return outside && !el.closest('.table-scroll, .visually-hidden, .skip-link');
   }).slice(0, 5).map((el) => el.tagName + '.' + el.className)"""
 
 
