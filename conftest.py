@@ -42,6 +42,7 @@ def _fresh_cache():
 REFERENCE_DATA = [
     ("sectors.migrations.0002_reference_data", "load"),
     ("sectors.migrations.0003_annex_i_matrix", "load"),
+    ("sectors.migrations.0004_arabic_names", "load"),
     ("crises.migrations.0003_level_policies_and_countries", "seed_policies"),
 ]
 

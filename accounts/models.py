@@ -89,7 +89,7 @@ class User(AbstractUser):
         _("language"),
         max_length=8,
         default="en",
-        choices=[("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))],
+        choices=[("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic"))],
     )
 
     class Meta(AbstractUser.Meta):

@@ -68,7 +68,12 @@ class MigrantForm(forms.Form):
     )
     intention = forms.ChoiceField(label=_("Intention"), choices=Intention.choices, initial=Intention.UNDECIDED)
     phone = forms.CharField(
-        label=_("Phone"), max_length=32, required=False, help_text=_("International format, e.g. +20 10 1234 5678")
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        help_text=_("International format, e.g. +20 10 1234 5678"),
+        # Typed and shown left to right in an Arabic page too (static/css/app.css).
+        widget=forms.TextInput(attrs={"type": "tel", "dir": "ltr"}),
     )
     legal_basis = forms.ChoiceField(label=_("Legal basis of processing"), choices=LegalBasis.choices)
     confirm_not_duplicate = forms.BooleanField(

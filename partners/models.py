@@ -57,7 +57,7 @@ class Partner(models.Model):
         return self.name
 
 
-LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
+LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic"))]
 
 
 def one_owner(prefix: str) -> models.CheckConstraint:

@@ -20,7 +20,7 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGS = ("fr", "es")
+LANGS = ("fr", "es", "ar")
 IGNORE = [".venv", "var", "static", "bench", "node_modules", "*/tests/*", "tests"]
 
 

@@ -9,7 +9,7 @@ from .models import Cluster, MatrixCell, MatrixCellChange, Sector, SectorPlan, S
 
 @admin.register(Sector)
 class SectorAdmin(ReadOnlyAdmin):
-    list_display = ["number", "name_en", "name_fr", "name_es"]
+    list_display = ["number", "name_en", "name_fr", "name_es", "name_ar"]
     filter_horizontal = ["clusters", "systems"]
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crises.models import CrisisType, Phase
 
-LANGUAGE_CODES = ("en", "fr", "es")
+LANGUAGE_CODES = ("en", "fr", "es", "ar")
 
 
 def _in_active_language(obj, field: str) -> str:
@@ -48,6 +48,7 @@ class System(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_fr = models.CharField(_("name (French)"), max_length=120)
     name_es = models.CharField(_("name (Spanish)"), max_length=120)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("response system")
@@ -85,6 +86,7 @@ class Cluster(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_fr = models.CharField(_("name (French)"), max_length=120)
     name_es = models.CharField(_("name (Spanish)"), max_length=120)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("cluster or group")
@@ -112,9 +114,11 @@ class Sector(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_es = models.CharField(_("name (Spanish)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
     purpose_en = models.TextField(_("purpose (English)"))
     purpose_fr = models.TextField(_("purpose (French)"))
     purpose_es = models.TextField(_("purpose (Spanish)"))
+    purpose_ar = models.TextField(_("purpose (Arabic)"), blank=True)
     clusters = models.ManyToManyField(Cluster, verbose_name=_("clusters and groups"), related_name="sectors")
     systems = models.ManyToManyField(System, verbose_name=_("response systems"), related_name="sectors")
 

@@ -6,7 +6,7 @@ from django.utils import translation
 from caseload.models import Migrant, Referral
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ar"])
 def test_same_labels_as_django(language):
     from django.db.models import Model
 

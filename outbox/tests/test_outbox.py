@@ -191,6 +191,36 @@ def test_email_is_in_the_contacts_language_without_personal_data(crisis):
     assert "LBY-2011-001" in message.body
 
 
+def test_each_contact_of_one_event_reads_the_email_in_its_own_language(crisis):
+    """One referral told to a government with a French and an Arabic contact: each message is rendered
+    in its recipient's language, and the second does not inherit the first's."""
+    egypt = GovernmentFactory(country="EGY")
+    ContactFactory(government=egypt, email="consulat@egy.example", language="fr")
+    ContactFactory(government=egypt, email="qunsuliya@egy.example", language="ar")
+    event = events.referral_sent(crisis, government=egypt)
+    for notification in Notification.objects.filter(event=event).order_by("address"):
+        assert notification_deliver(notification.pk) == "delivered"
+    messages = {m.to[0]: m for m in mail.outbox}
+    referral_id = Notification.objects.filter(event=event).first().referral_id
+    arabic, french = messages["qunsuliya@egy.example"], messages["consulat@egy.example"]
+    assert arabic.subject == f"[MCOF] إحالة جديدة {referral_id}"
+    assert "لا تحتوي هذه الرسالة على أي بيانات شخصية" in arabic.body
+    assert "افتح التطبيق للاطلاع على التفاصيل" in arabic.body
+    assert "Nouvelle orientation" not in arabic.body and "personal data" not in arabic.body
+    assert french.subject == f"[MCOF] Nouvelle orientation {referral_id}"
+
+
+def test_an_hq_coordinator_who_reads_arabic_is_told_in_arabic(crisis):
+    hq_user(email="munassiq@hq.example", language="ar")
+    event = events.level_approved(crisis, level=3, previous_level=2)
+    [notification] = Notification.objects.filter(event=event, recipient_type="hq")
+    assert notification.language == "ar"
+    assert notification_deliver(notification.pk) == "delivered"
+    [message] = mail.outbox
+    assert message.subject == f"[MCOF] اعتُمد المستوى 3 للأزمة {crisis.code}"
+    assert "المستوى: 3 (سابقًا 2)" in message.body
+
+
 def test_relay_frees_a_dead_workers_claim_and_resends_lost_messages(crisis, settings):
     settings.NOTIFICATIONS_RELAY_GRACE_SECONDS = 0
     egypt = GovernmentFactory(country="EGY")

@@ -42,10 +42,10 @@ class SectorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_names(self, obj: Sector) -> dict[str, str]:
-        return {"en": obj.name_en, "fr": obj.name_fr, "es": obj.name_es}
+        return {"en": obj.name_en, "fr": obj.name_fr, "es": obj.name_es, "ar": obj.name_ar}
 
     def get_purposes(self, obj: Sector) -> dict[str, str]:
-        return {"en": obj.purpose_en, "fr": obj.purpose_fr, "es": obj.purpose_es}
+        return {"en": obj.purpose_en, "fr": obj.purpose_fr, "es": obj.purpose_es, "ar": obj.purpose_ar}
 
     def get_referral_kinds(self, obj: Sector) -> list[str]:
         return [str(kind) for kind, number in REFERRAL_KIND_SECTOR.items() if number == obj.number]

@@ -107,6 +107,8 @@ def test_reference_data_sectors_systems_and_clusters():
     assert Sector.objects.get(number=12).name_en == "Emergency Consular Assistance"
     assert Sector.objects.get(number=1).name_fr == "Gestion des camps et suivi des déplacements"
     assert all(s.purpose_en and s.purpose_fr and s.purpose_es for s in Sector.objects.all())
+    assert all(s.name_ar and s.purpose_ar for s in Sector.objects.all())
+    assert all(c.name_ar for c in Cluster.objects.all()) and all(s.name_ar for s in System.objects.all())
     assert set(System.objects.values_list("code", flat=True)) == {"cluster", "refugee", "development", "security"}
     codes = set(Cluster.objects.filter(kind="cluster").values_list("code", flat=True))
     assert codes == {"CCM", "SHL", "HEA", "PRO", "LOG", "ERY", "EDU", "FSC", "TEL", "WSH"}
@@ -126,5 +128,8 @@ def test_names_follow_the_active_language():
         assert sector.name == "Lutte contre la traite et protection des migrants vulnérables"
     with translation.override("es"):
         assert sector.name == "Lucha contra la trata y protección de los migrantes vulnerables"
+    with translation.override("ar"):
+        assert sector.name == "مكافحة الاتجار بالبشر وحماية المهاجرين المستضعفين"
+        assert sector.clusters.get(code="PRO-CPN").name == "حماية الطفل"
     with translation.override("en"):
         assert sector.name.startswith("Counter-trafficking")

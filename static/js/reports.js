@@ -9,6 +9,9 @@
   var palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"];
   var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var Chart = window.Chart;
+  // In a right-to-left page (Arabic) the charts are mirrored: categories run from the right, the
+  // value axis stands on the right and bars grow leftwards; legends and tooltips read from the right.
+  var rtl = document.documentElement.dir === "rtl";
   Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = window.getComputedStyle(document.body).color;
 
@@ -25,6 +28,8 @@
     scales[categoryAxis] = { stacked: chart.stacked, ticks: { callback: function (value) { return shorten(this.getLabelForValue(value)); } } };
     scales[valueAxis] = { stacked: chart.stacked, beginAtZero: true, ticks: { precision: chart.unit ? 1 : 0 } };
     if (chart.unit) { scales[valueAxis].title = { display: true, text: chart.unit }; }
+    scales.x.reverse = rtl;
+    scales.y.position = rtl ? "right" : "left";
     new Chart(canvas, {
       type: "bar",
       data: {
@@ -39,7 +44,10 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: still ? false : { duration: 300 },
-        plugins: { legend: { display: chart.datasets.length > 1, position: "bottom" } },
+        plugins: {
+          legend: { display: chart.datasets.length > 1, position: "bottom", rtl: rtl, textDirection: rtl ? "rtl" : "ltr" },
+          tooltip: { rtl: rtl, textDirection: rtl ? "rtl" : "ltr" }
+        },
         scales: scales
       }
     });
