@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "sectors",
     "caseload",
     "movements",
+    "sitreps",
     "reports",
 ]
 
