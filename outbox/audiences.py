@@ -100,7 +100,14 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "movement.departed": MOVEMENT_AUDIENCE,
     "movement.arrived": MOVEMENT_AUDIENCE,
     "movement.cancelled": MOVEMENT_AUDIENCE,
+    # A published situation report goes to the crisis's coordination list (and to HQ's subscribers);
+    # the drafts and the steps before publication stay inside (sitreps).
+    "sitrep.published": ("subscriptions", "coordination_list"),
+    # The overdue reminder goes to the office by e-mail (sitreps.services) and to HQ for L2 and L3.
+    "sitrep.overdue": ("hq_for_level_2_3",),
     # Recorded for the trail and for the subscribers of other apps; nobody outside is told.
+    "sitrep.drafted": (),
+    "sitrep.transitioned": (),
     "sector_matrix.changed": (),
     "sector_plan.proposed": (),
     "sector_plan.updated": (),
@@ -115,6 +122,7 @@ OBJECTS: dict[str, tuple[str, str]] = {
     "referral": ("referral", "referrals"),
     "webhook": ("webhook_endpoint", "webhooks"),
     "movement": ("movement", "movements"),
+    "sitrep": ("sitrep", "sitreps"),
 }
 
 

@@ -41,6 +41,8 @@ class Sitrep(models.Model):
     number = models.PositiveIntegerField(_("number"))
     period_start = models.DateTimeField(_("period from"), null=True, blank=True)
     cutoff = models.DateTimeField(_("cut-off"))
+    # The due date this report answers (the cadence of the level), and the one after it.
+    due = models.DateField(_("due"), null=True, blank=True)
     next_due = models.DateField(_("next report due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=SitrepStatus.choices, default=SitrepStatus.DRAFT)
     # The level at drafting decides who approves (level 1: the office's Chief of Mission; 2 and 3: HQ).
@@ -69,6 +71,8 @@ class Sitrep(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Everyone who wrote in it: none of them may approve it.
+    contributors = models.JSONField(_("written by"), default=list, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
