@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("sectors.api.urls")),
     path("", include("caseload.api.urls")),
     path("", include("movements.api.urls")),
+    path("", include("sitreps.api.urls")),
     path("", include("reports.api.urls")),
 ]
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("sectors/", include("sectors.urls")),
     path("caseload/", include("caseload.urls")),
     path("movements/", include("movements.urls")),
+    path("sitreps/", include("sitreps.urls")),
     path("partners/", include("partners.urls")),
     # The delivery log and the webhook endpoints keep the addresses they had under the directory.
     path("partners/", include("outbox.urls")),
