@@ -48,3 +48,11 @@ def due_after(crisis: Crisis, after: datetime.date | None) -> datetime.date | No
         return start + datetime.timedelta(days=days)
     periods = (after - start).days // days + 1
     return start + datetime.timedelta(days=periods * days)
+
+
+def in_series(crisis: Crisis, day: datetime.date | None) -> bool:
+    """Whether ``day`` is one of the due dates of the current level (not of a level before it)."""
+    start, days = level_since(crisis), cadence_days(crisis)
+    if day is None or start is None or days is None or day <= start:
+        return False
+    return (day - start).days % days == 0

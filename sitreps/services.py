@@ -22,7 +22,7 @@ from core.audit import audit_record
 from core.events import record_event
 from crises.models import Crisis
 
-from .cadence import due_after
+from .cadence import due_after, in_series
 from .figures import figures_at
 from .models import SECTION_FIELDS, Sitrep, SitrepEvent, SitrepReminder, SitrepStatus
 from .workflow import OFFICE, SITREP, side_for, sides_of
@@ -41,9 +41,17 @@ def _previous(crisis_id: int, number: int) -> Sitrep | None:
 
 
 def next_due(crisis: Crisis) -> datetime.date | None:
-    """The due date the crisis's next report answers: the first after the last report's."""
-    last = Sitrep.objects.filter(crisis=crisis).aggregate(due=Max("due"))["due"]
-    return due_after(crisis, last)
+    """The due date the crisis's next report answers: the first of the current level's dates after
+    the last report's cut-off, and after the date it answered when that is one of this level's (a
+    report drafted the day before its due date answers that date). After a change of level the
+    count starts again from the new level's approval."""
+    last = Sitrep.objects.filter(crisis=crisis).order_by("-number").only("cutoff", "due").first()
+    if last is None:
+        return due_after(crisis, None)
+    after = last.cutoff.date()
+    if in_series(crisis, last.due):
+        after = max(after, last.due)
+    return due_after(crisis, after)
 
 
 def _refresh(sitrep: Sitrep, at: datetime.datetime) -> None:
@@ -69,7 +77,7 @@ def sitrep_draft(
         raise ValidationError({"crisis": [_("The crisis is closed.")]})
     now = now or timezone.now()
     with transaction.atomic():
-        crisis = Crisis.objects.select_for_update().select_related("level_declaration").get(pk=crisis.pk)
+        crisis = Crisis.objects.select_for_update(of=("self",)).select_related("level_declaration").get(pk=crisis.pk)
         if Sitrep.objects.filter(crisis=crisis).exclude(status=SitrepStatus.PUBLISHED).exists():
             raise ValidationError({"crisis": [_("A situation report of this crisis is already in the making.")]})
         number = (Sitrep.objects.filter(crisis=crisis).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -97,7 +105,11 @@ def _event(sitrep: Sitrep, *, actor: Any, **extra: Any) -> dict[str, Any]:
 
 
 def _locked(sitrep_id: int) -> Sitrep:
-    return Sitrep.objects.select_for_update().select_related("crisis", "crisis__level_declaration").get(pk=sitrep_id)
+    return (
+        Sitrep.objects.select_for_update(of=("self",))
+        .select_related("crisis", "crisis__level_declaration")
+        .get(pk=sitrep_id)
+    )
 
 
 def sitrep_update(
