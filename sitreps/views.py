@@ -61,8 +61,13 @@ def sitrep_list_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def sitrep_create(request: HttpRequest) -> HttpResponse:
-    _signed_in_role(request)
-    crisis = get_object_or_404(crises_visible_to(request.user), pk=request.POST.get("crisis") or 0)
+    if not request.user.is_office_staff:
+        raise PermissionDenied
+    pk = request.POST.get("crisis", "")
+    crisis = crises_visible_to(request.user).filter(pk=int(pk)).first() if pk.isdigit() else None
+    if crisis is None:
+        messages.error(request, _("Choose a crisis of your office."))
+        return redirect("sitreps:list")
     try:
         sitrep = services.sitrep_draft(crisis=crisis, actor=request.user, request=request)
     except (PermissionDenied, ValidationError) as exc:

@@ -86,6 +86,7 @@ def _pk_object(name: str, role: str, side, world):
         (("reports:export_job", "export-job-"), side.export_job),
         (("caseload:duplicate",), side.duplicate),
         (("movements:", "movement-"), side.movement),
+        (("sitreps:", "sitrep-"), side.sitrep),
         (("outbox:notification", "notification-"), side.partner_notification if partner_side else side.notification),
         (("outbox:webhook", "webhook-"), side.partner_webhook if partner_side else side.webhook),
         (("office-",), side.office),
@@ -148,6 +149,9 @@ PAYLOADS = {
     "movements:transition": {"to": "boarding"},
     "movement-transition": {"to": "boarding"},
     "movements:boarding_mark": {"mark": "boarded"},
+    "sitrep-transition": {"to": "submitted"},
+    "sitreps:transition": {"to": "submitted"},
+    "sitreps:edit": {"highlights": "Highlights"},
 }
 
 
@@ -283,7 +287,13 @@ OFFICE_ROLES = {"staff", "other_staff", "chief", "hq"}
 GLOBAL = {"office-detail", "government-detail", "partner-detail", "matrix-cell-detail"}
 # Browser actions that refuse with a message and a redirect back: a refused role may get the redirect,
 # but nothing is written (checked for every refused request: no domain event recorded).
-SOFT_REFUSAL = {"crises:decide", "crises:extend", "caseload:referral_transition", "movements:transition"}
+SOFT_REFUSAL = {
+    "crises:decide",
+    "crises:extend",
+    "caseload:referral_transition",
+    "movements:transition",
+    "sitreps:transition",
+}
 
 EXPECTED: dict[str, dict[str, str]] = {
     "api-docs": {"GET": SIGNED_IN},
@@ -377,6 +387,17 @@ EXPECTED: dict[str, dict[str, str]] = {
     "movements:passenger_remove": {"GET": "", "POST": "staff chief"},
     "movements:passengers_add": {"GET": "staff chief", "POST": "staff chief"},
     "movements:transition": {"GET": "", "POST": "staff chief"},
+    # Situation reports: a draft of side A's crisis (Level not yet declared: its Chief of Mission approves).
+    "sitrep-detail": {"GET": "staff chief hq"},
+    "sitrep-export": {"GET": "staff chief hq"},
+    "sitrep-list": {"GET": SIGNED_IN},
+    "sitrep-transition": {"POST": "staff chief"},
+    "sitreps:create": {"GET": "", "POST": "staff other_staff chief"},
+    "sitreps:detail": {"GET": "staff chief hq", "POST": ""},
+    "sitreps:download": {"GET": "staff chief hq", "POST": ""},
+    "sitreps:edit": {"GET": "staff chief", "POST": "staff chief"},
+    "sitreps:list": {"GET": SIGNED_IN, "POST": ""},
+    "sitreps:transition": {"GET": "", "POST": "staff chief"},
     "notification-detail": {"GET": "staff chief hq gov partner"},
     "notification-list": {"GET": SIGNED_IN},
     "notification-resend": {"POST": "hq"},
@@ -467,7 +488,11 @@ WRITERS: dict[str, dict[str, str]] = {
     "movement-passengers": {"POST": OFFICE_STAFF},
     "movement-passenger": {"PATCH": OFFICE_STAFF, "DELETE": OFFICE_STAFF},
     "movement-transition": {"POST": OFFICE_STAFF},
+    "sitrep-transition": {"POST": OFFICE_STAFF},
     # The browser
+    "sitreps:create": {"POST": OFFICE_STAFF},
+    "sitreps:edit": {"POST": OFFICE_STAFF},
+    "sitreps:transition": {"POST": OFFICE_STAFF},
     "crises:register": {"POST": OFFICE_STAFF},
     "crises:edit": {"POST": OFFICE_STAFF},
     "crises:propose": {"POST": OFFICE_STAFF},

@@ -45,6 +45,7 @@ class Side:
     export_job: object  # a large export, built and ready, requested by the side's Chief of Mission
     movement: object  # bound for the side's government, its partner the receiving agency
     passenger: object  # the side's migrant on it
+    sitrep: object  # a draft situation report of the side's crisis
     marker: str  # a string that appears in this side's rows and nowhere else
 
 
@@ -160,6 +161,9 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         },
     )
     passenger = passengers_add(actor=chief, movement_id=movement.pk, migrants=[migrant]).passengers[0]
+    from sitreps.services import sitrep_draft
+
+    sitrep = sitrep_draft(crisis=crisis, actor=chief)
     low, high = sorted([migrant, twin], key=lambda m: m.pk)
     duplicate = DuplicateCandidate.objects.create(
         office=office, migrant_a=low, migrant_b=high, reason="name", score=1.0
@@ -186,6 +190,7 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         export_job=export_job,
         movement=movement,
         passenger=passenger,
+        sitrep=sitrep,
         marker=f"Zzfamily{tag}",
     )
 
