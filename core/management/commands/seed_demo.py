@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "sectors.demo",
     "caseload.demo",
     "movements.demo",
+    "sitreps.demo",
     "partners.demo",
     "outbox.demo",
 ]
