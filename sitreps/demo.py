@@ -23,7 +23,9 @@ LIBYA_HIGHLIGHTS = [
     "- The Misrata ship evacuation brought **400** people to Benghazi.\n- Transit sites at Ras Ajdir are full.",
     "- Bangladeshi workers await onward flights from Djerba.\n- Consular travel documents issued by Egypt and Bangladesh.",
 ]
-OVERVIEW = "Fighting continues around Misrata; third-country nationals keep arriving at the Tunisian and Egyptian borders."
+OVERVIEW = (
+    "Fighting continues around Misrata; third-country nationals keep arriving at the Tunisian and Egyptian borders."
+)
 CONTACTS = "Chief of Mission, IOM Libya: com_lby@mcof.invalid"
 
 

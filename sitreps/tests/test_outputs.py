@@ -23,9 +23,13 @@ HIGHLIGHTS = "Charter flights evacuated **Bangladeshi** workers from Misrata."
 def published(crisis, staff, chief):
     register(staff, crisis)
     for n in range(2):
-        register(staff, crisis, given_name=f"V{n}", document_number=f"BG7{n}", vulnerabilities=["victim_of_trafficking"])
+        register(
+            staff, crisis, given_name=f"V{n}", document_number=f"BG7{n}", vulnerabilities=["victim_of_trafficking"]
+        )
     sitrep = services.sitrep_draft(crisis=crisis, actor=staff)
-    services.sitrep_update(actor=staff, sitrep_id=sitrep.pk, sections={"highlights": HIGHLIGHTS, "contacts": "ops@iom.int"})
+    services.sitrep_update(
+        actor=staff, sitrep_id=sitrep.pk, sections={"highlights": HIGHLIGHTS, "contacts": "ops@iom.int"}
+    )
     return publish(sitrep, author=staff, approver=chief)
 
 
