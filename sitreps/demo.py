@@ -21,7 +21,7 @@ from .models import Sitrep
 LIBYA_HIGHLIGHTS = [
     "- Over **790,000** migrants have left Libya since February.\n- Evacuation flights from Tripoli to Cairo continue.",
     "- The Misrata ship evacuation brought **400** people to Benghazi.\n- Transit sites at Ras Ajdir are full.",
-    "- Bangladeshi workers await onward flights from Djerba.\n- Consular travel documents issued by Egypt and Bangladesh.",
+    "- Bangladeshi workers await onward flights from Djerba.\n- Egypt and Bangladesh issue consular travel documents.",
 ]
 OVERVIEW = (
     "Fighting continues around Misrata; third-country nationals keep arriving at the Tunisian and Egyptian borders."
