@@ -29,10 +29,12 @@ def main(argv: list[str] | None = None) -> None:
 
     generate.ensure_loaded(fresh=args.fresh, scale=args.scale, log=log)
     generate.setup_django()
-    from . import measure, movements
+    from . import measure, movements, sitreps
 
     log("measuring a movement of 1,000 passengers")
     movement_lines = movements.measure(log=log)
+    log("measuring the drafting of a situation report")
+    movement_lines += sitreps.measure(log=log)
 
     args_given = argv if argv is not None else sys.argv[1:]
     command = "python -m bench" + (" " + shlex.join(args_given) if args_given else " (what make bench runs)")
