@@ -28,10 +28,12 @@ if TYPE_CHECKING:
 
 def coordinated_crisis_ids(user: User) -> list[int]:
     """The active and closed crises whose coordination list names the liaison's organisation."""
-    if user.is_government_liaison and user.government_id:
-        country, code = user.government.country, None
-    elif user.is_partner_liaison and user.partner_id:
-        country, code = None, user.partner.code
+    country: str | None = None
+    code: str | None = None
+    if user.is_government_liaison and user.government is not None:
+        country = user.government.country
+    elif user.is_partner_liaison and user.partner is not None:
+        code = user.partner.code
     else:
         return []
     crises = Crisis.objects.prefetch_related("other_countries", "nationalities", "affected_figures")

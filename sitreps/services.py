@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,7 @@ def next_due(crisis: Crisis) -> datetime.date | None:
     if last is None:
         return due_after(crisis, None)
     after = last.cutoff.date()
-    if in_series(crisis, last.due):
+    if last.due is not None and in_series(crisis, last.due):
         after = max(after, last.due)
     return due_after(crisis, after)
 
@@ -221,7 +222,7 @@ def sitreps_cycle(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 with transaction.atomic():
                     SitrepReminder.objects.create(crisis=crisis, due=sitrep.due)
                     record_event("sitrep.overdue", **_event(sitrep, actor=None, due=sitrep.due.isoformat()))
-                    transaction.on_commit(lambda pk=sitrep.pk: _remind_office(pk), robust=True)
+                    transaction.on_commit(functools.partial(_remind_office, sitrep.pk), robust=True)
             except IntegrityError:
                 continue  # reminded of this due date already
             reminded += 1
