@@ -60,7 +60,7 @@ lint: setup-dev
 
 # The typed boundaries (pyproject.toml [tool.mypy]): every services.py, selectors.py and state machine
 # (workflow.py, core/machine.py) of these apps, and the caseload's other services (duplicates, access log).
-TYPED_APPS := accounts partners crises outbox sectors caseload movements displacement reports core
+TYPED_APPS := accounts partners crises outbox sectors caseload movements displacement sitreps reports core
 TYPED := $(shell find $(TYPED_APPS) \( -name services.py -o -name selectors.py -o -name workflow.py -o -name machine.py \) \
 	-not -path '*/tests/*' | sort) caseload/dedup.py caseload/access_log.py
 

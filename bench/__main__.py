@@ -29,12 +29,14 @@ def main(argv: list[str] | None = None) -> None:
 
     generate.ensure_loaded(fresh=args.fresh, scale=args.scale, log=log)
     generate.setup_django()
-    from . import displacement, measure, movements
+    from . import displacement, measure, movements, sitreps
 
     log("measuring a movement of 1,000 passengers")
     movement_lines = movements.measure(log=log)
     log("measuring displacement tracking at 5,000 sites")
     movement_lines += displacement.measure(log=log)
+    log("measuring the drafting of a situation report")
+    movement_lines += sitreps.measure(log=log)
 
     args_given = argv if argv is not None else sys.argv[1:]
     command = "python -m bench" + (" " + shlex.join(args_given) if args_given else " (what make bench runs)")

@@ -32,6 +32,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("referrals", _("Referrals"), "caseload:referral_list", frozenset({OFFICE, CHIEF, HQ})),
     NavItem("inbox", _("Referral inbox"), "caseload:inbox", frozenset({GOVERNMENT, PARTNER})),
     NavItem("movements", _("Movements"), "movements:list", frozenset({OFFICE, CHIEF, HQ, GOVERNMENT, PARTNER})),
+    NavItem("sitreps", _("Situation reports"), "sitreps:list", frozenset({OFFICE, CHIEF, HQ, GOVERNMENT, PARTNER})),
     NavItem("notifications", _("Delivery log"), "outbox:notification_list", frozenset({OFFICE, CHIEF, HQ})),
     NavItem("directory", _("Governments and partners"), "partners:directory", frozenset({HQ})),
     NavItem("audit", _("Audit trail"), "audit", frozenset({HQ})),

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "caseload",
     "movements",
     "displacement",
+    "sitreps",
     "reports",
 ]
 
@@ -266,6 +267,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "reports-refresh-dashboards": {"task": "reports.tasks.refresh_dashboards", "schedule": timedelta(minutes=1)},
     "reports-expire-exports": {"task": "reports.tasks.expire_exports", "schedule": timedelta(hours=1)},
+    "sitreps-draft-and-remind": {"task": "sitreps.tasks.draft_and_remind", "schedule": timedelta(hours=1)},
 }
 # XLSX exports of more rows than this are built by a worker (reports.export_jobs), kept this long.
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000, minimum=1)

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("caseload.api.urls")),
     path("", include("movements.api.urls")),
     path("", include("displacement.api.urls")),
+    path("", include("sitreps.api.urls")),
     path("", include("reports.api.urls")),
 ]
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("caseload/", include("caseload.urls")),
     path("movements/", include("movements.urls")),
     path("displacement/", include("displacement.urls")),
+    path("sitreps/", include("sitreps.urls")),
     path("partners/", include("partners.urls")),
     # The delivery log and the webhook endpoints keep the addresses they had under the directory.
     path("partners/", include("outbox.urls")),

@@ -107,7 +107,14 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "round.validated": ("coordination_list",),
     "round.submitted": (),
     "round.returned": (),
+    # A published situation report goes to the crisis's coordination list (and to HQ's subscribers);
+    # the drafts and the steps before publication stay inside (sitreps).
+    "sitrep.published": ("subscriptions", "coordination_list"),
+    # The overdue reminder goes to the office by e-mail (sitreps.services) and to HQ for L2 and L3.
+    "sitrep.overdue": ("hq_for_level_2_3",),
     # Recorded for the trail and for the subscribers of other apps; nobody outside is told.
+    "sitrep.drafted": (),
+    "sitrep.transitioned": (),
     "sector_matrix.changed": (),
     "sector_plan.proposed": (),
     "sector_plan.updated": (),
@@ -123,6 +130,7 @@ OBJECTS: dict[str, tuple[str, str]] = {
     "webhook": ("webhook_endpoint", "webhooks"),
     "movement": ("movement", "movements"),
     "round": ("assessment_round", "rounds"),
+    "sitrep": ("sitrep", "sitreps"),
 }
 
 

@@ -126,6 +126,8 @@ def app_link(notification: Notification) -> str:
     pk = notification.subject_id
     if family == "referral":
         path = reverse("caseload:referral_detail", args=(pk,))
+    elif family == "sitrep":
+        path = reverse("sitreps:detail", args=(pk,))
     elif family == "webhook":
         path = reverse("outbox:webhook_detail", args=(pk,))
     elif notification.crisis_id and notification.recipient_type == Notification.RecipientType.HQ:

@@ -53,6 +53,7 @@ EMAIL_FACTS = {
     "priority",
     "due",
     "due_at",
+    "number",
     "overdue",
     "phase",
     "crisis_type",
@@ -243,13 +244,13 @@ def _validate_owner(government: Government | None, partner: Partner | None) -> N
 
 def _validate_event_types(event_types: list[str]) -> list[str]:
     cleaned = [str(t).strip() for t in event_types if str(t).strip()]
-    families = ("crisis.", "level.", "referral.", "movement.")
+    families = ("crisis.", "level.", "referral.", "movement.", "sitrep.")
     for item in cleaned:
         if item != "*" and not item.startswith(families):
             raise ValidationError(
                 {
                     "event_types": [
-                        _("%(type)s is not a crisis, level, referral or movement event type.") % {"type": item}
+                        _("%(type)s is not a crisis, level, referral, movement or sitrep event type.") % {"type": item}
                     ]
                 }
             )

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from sitreps.selectors import overdue_sitreps
+
 from . import export_jobs, exports
 from .dashboard import inbox_counts
 from .forms import DashboardFilterForm
@@ -24,11 +26,14 @@ def overview_context(request: HttpRequest) -> dict:
     if not (user.is_hq or user.is_office_staff):
         return {}
     form = DashboardFilterForm(request.GET or None, user=user)
+    # HQ sees the situation reports overdue across crises (sitreps.selectors).
+    overdue = list(overdue_sitreps(user)[:50]) if user.is_hq else []
     dashboard = dashboard_cached(user, form.filters()) if not form.is_bound or form.is_valid() else None
     return {
         "dashboard_form": form,
         "dashboard": dashboard,
         "charts": {"charts": dashboard.charts()} if dashboard else None,
+        "overdue_sitreps": overdue,
     }
 
 

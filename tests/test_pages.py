@@ -23,6 +23,7 @@ PAGES = {
         "/audit/",
         "/partners/",
         "/movements/",
+        "/sitreps/",
     ],
     "staff_lby": [
         "/",
@@ -34,9 +35,10 @@ PAGES = {
         "/crises/register/",
         "/movements/",
         "/movements/new/",
+        "/sitreps/",
     ],
     "gov_egy": ["/", "/caseload/inbox/", "/movements/"],
-    "unhcr": ["/", "/caseload/inbox/"],
+    "unhcr": ["/", "/caseload/inbox/", "/sitreps/"],
 }
 
 
@@ -75,13 +77,22 @@ def movement_pages() -> list[str]:
     ]
 
 
+def sitrep_pages() -> list[str]:
+    """The demo's Libya reports: the published ones and the draft, and the draft's narrative form."""
+    from sitreps.models import Sitrep
+
+    reports = Sitrep.objects.filter(office__code="lby").order_by("number")
+    draft = reports.filter(status="draft").first()
+    return [f"/sitreps/{s.pk}/" for s in reports] + ([f"/sitreps/{draft.pk}/edit/"] if draft else [])
+
+
 def test_every_main_page_weighs_less_than_150_kb_compressed(full_demo, client_for):
     weights = {}
     for username, paths in PAGES.items():
         client = client_for(full_demo[username])
         extra = _crisis_page(full_demo) if username in ("hq", "staff_lby") else []
         if username == "staff_lby":
-            extra += movement_pages()
+            extra += movement_pages() + sitrep_pages()
         for path in paths + extra:
             response = client.get(path)
             assert response.status_code == 200, (username, path)

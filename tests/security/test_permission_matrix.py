@@ -89,6 +89,7 @@ def _pk_object(name: str, role: str, side, world):
         (("reports:export_job", "export-job-"), side.export_job),
         (("caseload:duplicate",), side.duplicate),
         (("movements:", "movement-"), side.movement),
+        (("sitreps:", "sitrep-"), side.sitrep),
         (("outbox:notification", "notification-"), side.partner_notification if partner_side else side.notification),
         (("outbox:webhook", "webhook-"), side.partner_webhook if partner_side else side.webhook),
         (("office-",), side.office),
@@ -155,6 +156,9 @@ PAYLOADS = {
     "movements:boarding_mark": {"mark": "boarded"},
     "round-transition": {"to": "submitted"},
     "displacement:round_transition": {"to": "submitted"},
+    "sitrep-transition": {"to": "submitted"},
+    "sitreps:transition": {"to": "submitted"},
+    "sitreps:edit": {"highlights": "Highlights"},
 }
 
 
@@ -290,7 +294,13 @@ OFFICE_ROLES = {"staff", "other_staff", "chief", "hq"}
 GLOBAL = {"office-detail", "government-detail", "partner-detail", "matrix-cell-detail"}
 # Browser actions that refuse with a message and a redirect back: a refused role may get the redirect,
 # but nothing is written (checked for every refused request: no domain event recorded).
-SOFT_REFUSAL = {"crises:decide", "crises:extend", "caseload:referral_transition", "movements:transition"}
+SOFT_REFUSAL = {
+    "crises:decide",
+    "crises:extend",
+    "caseload:referral_transition",
+    "movements:transition",
+    "sitreps:transition",
+}
 
 EXPECTED: dict[str, dict[str, str]] = {
     "api-docs": {"GET": SIGNED_IN},
@@ -384,6 +394,17 @@ EXPECTED: dict[str, dict[str, str]] = {
     "movements:passenger_remove": {"GET": "", "POST": "staff chief"},
     "movements:passengers_add": {"GET": "staff chief", "POST": "staff chief"},
     "movements:transition": {"GET": "", "POST": "staff chief"},
+    # Situation reports: a draft of side A's crisis (Level not yet declared: its Chief of Mission approves).
+    "sitrep-detail": {"GET": "staff chief hq"},
+    "sitrep-export": {"GET": "staff chief hq"},
+    "sitrep-list": {"GET": SIGNED_IN},
+    "sitrep-transition": {"POST": "staff chief"},
+    "sitreps:create": {"GET": "", "POST": "staff other_staff chief"},
+    "sitreps:detail": {"GET": "staff chief hq", "POST": ""},
+    "sitreps:download": {"GET": "staff chief hq", "POST": ""},
+    "sitreps:edit": {"GET": "staff chief", "POST": "staff chief"},
+    "sitreps:list": {"GET": SIGNED_IN, "POST": ""},
+    "sitreps:transition": {"GET": "", "POST": "staff chief"},
     "notification-detail": {"GET": "staff chief hq gov partner"},
     "notification-list": {"GET": SIGNED_IN},
     "notification-resend": {"POST": "hq"},
@@ -503,7 +524,11 @@ WRITERS: dict[str, dict[str, str]] = {
     "round-transition": {"POST": f"{OFFICE_STAFF} hq"},
     "flow-point-list": {"POST": OFFICE_STAFF},
     "flow-point-counts": {"POST": OFFICE_STAFF},
+    "sitrep-transition": {"POST": OFFICE_STAFF},
     # The browser
+    "sitreps:create": {"POST": OFFICE_STAFF},
+    "sitreps:edit": {"POST": OFFICE_STAFF},
+    "sitreps:transition": {"POST": OFFICE_STAFF},
     "crises:register": {"POST": OFFICE_STAFF},
     "crises:edit": {"POST": OFFICE_STAFF},
     "crises:propose": {"POST": OFFICE_STAFF},

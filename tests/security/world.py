@@ -49,6 +49,7 @@ class Side:
     dtm_site: object  # a displacement site of the side's crisis
     dtm_round: object  # its open assessment round, with the site assessed
     dtm_point: object  # a flow monitoring point of the crisis, in the office's country, with a day counted
+    sitrep: object  # a draft situation report of the side's crisis
     marker: str  # a string that appears in this side's rows and nowhere else
 
 
@@ -205,6 +206,9 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
             {"direction": "in", "nationality": "EGY", "reason": "conflict", "destination_country": "EGY", "males": 9}
         ],
     )
+    from sitreps.services import sitrep_draft
+
+    sitrep = sitrep_draft(crisis=crisis, actor=chief)
     low, high = sorted([migrant, twin], key=lambda m: m.pk)
     duplicate = DuplicateCandidate.objects.create(
         office=office, migrant_a=low, migrant_b=high, reason="name", score=1.0
@@ -234,6 +238,7 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         dtm_site=dtm_site,
         dtm_round=dtm_round,
         dtm_point=dtm_point,
+        sitrep=sitrep,
         marker=f"Zzfamily{tag}",
     )
 

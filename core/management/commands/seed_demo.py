@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "caseload.demo",
     "movements.demo",
     "displacement.demo",
+    "sitreps.demo",
     "partners.demo",
     "outbox.demo",
 ]
