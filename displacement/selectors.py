@@ -118,11 +118,20 @@ def flow_counts_visible_to(user) -> QuerySet[FlowCount]:
     return FlowCount.objects.filter(point__in=flow_points_visible_to(user).values("pk"))
 
 
-def latest_validated_round(crisis_id: int) -> AssessmentRound | None:
+def latest_validated_round(crisis_id: int, *, by: datetime.datetime | None = None) -> AssessmentRound | None:
+    """The crisis's latest validated round (validated at ``by`` or before it, when given)."""
+    rounds = AssessmentRound.objects.filter(crisis_id=crisis_id, status=RoundStatus.VALIDATED)
+    if by is not None:
+        rounds = rounds.filter(validated_at__lte=by)
+    return rounds.order_by("-end_date", "-number").first()
+
+
+def sites_open_at(crisis_id: int, at: datetime.datetime) -> int:
+    """How many of the crisis's sites were open at ``at``: created by then and not yet closed."""
     return (
-        AssessmentRound.objects.filter(crisis_id=crisis_id, status=RoundStatus.VALIDATED)
-        .order_by("-end_date", "-number")
-        .first()
+        Site.objects.filter(crisis_id=crisis_id, created_at__lte=at)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=at.date()))
+        .count()
     )
 
 

@@ -46,6 +46,16 @@ HEADLINE = {
 }
 
 
+DISPLACEMENT = {
+    "sites_open": gettext_lazy("Displacement sites open"),
+    "sites_assessed": gettext_lazy("Sites assessed in the latest validated round"),
+    "households": gettext_lazy("Households (latest validated round)"),
+    "individuals": gettext_lazy("Individuals (latest validated round)"),
+    "idps": gettext_lazy("Internally displaced persons (latest validated round)"),
+    "international_migrants": gettext_lazy("International migrants (latest validated round)"),
+}
+
+
 def _label(choices: Any, key: str) -> str:
     try:
         return str(choices(key).label)
@@ -75,6 +85,8 @@ def context(sitrep: Sitrep, *, user: Any, outside: bool = False) -> dict[str, An
         row["label"] = country_name(row["key"])
     for row in compared["headline"]:
         row["label"] = str(HEADLINE[row["key"]])
+    for row in compared["displacement"]:
+        row["label"] = str(DISPLACEMENT[row["key"]])
     referrals = [
         {**r, "kind_label": _label(ReferralKind, r["kind"]), "status_label": _label(ReferralStatus, r["status"])}
         for r in figures.get("referrals", {}).get("by_kind_status", [])
@@ -114,6 +126,7 @@ def figure_rows(ctx: dict[str, Any]) -> Iterator[list]:
         ("by_nationality", _("By nationality")),
         ("by_vulnerability", _("By vulnerability")),
         ("by_destination", _("People moved by destination")),
+        ("displacement", _("Displacement tracking")),
     )
     for key, title in sections:
         for row in ctx["compared"][key]:
@@ -161,7 +174,7 @@ def edxl_xml(sitrep: Sitrep, ctx: dict[str, Any]) -> bytes:
     prepared = sitrep.published_at or sitrep.approved_at or sitrep.submitted_at or sitrep.cutoff
     figures = [
         e.Figure(e.Label(row["label"]), e.Value(str(row["value"] if row["value"] is not None else "")))
-        for row in ctx["compared"]["headline"] + ctx["compared"]["by_vulnerability"]
+        for row in ctx["compared"]["headline"] + ctx["compared"]["by_vulnerability"] + ctx["compared"]["displacement"]
     ]
     sections = [
         e.Narrative(e.Heading(str(s["label"])), e.Text(markup.plain(getattr(sitrep, s["name"]))))

@@ -26,6 +26,8 @@ from django.db.models import Count, Q
 from caseload.models import Migrant, Referral, Vulnerability
 from caseload.workflow import overdue_q
 from crises.models import AffectedFigure, AffectedGroup
+from displacement.models import AssessmentRound
+from displacement.selectors import latest_validated_round, round_totals, sites_open_at
 from movements.models import Movement, MovementStatus, Passenger
 from sectors.selectors import plan_for_crisis
 
@@ -126,9 +128,25 @@ def _sectors(crisis: Crisis) -> list[dict[str, Any]]:
     ]
 
 
+# The figures of displacement tracking a sitrep carries, in the order they are shown.
+DISPLACEMENT_KEYS = ("sites_open", "sites_assessed", "households", "individuals", "idps", "international_migrants")
+
+
 def displacement_section(crisis: Crisis, start: datetime | None, cutoff: datetime) -> dict[str, Any] | None:
-    """Sites and the latest displacement figures, once displacement tracking exists: none yet."""
-    return None
+    """Sites open at the cut-off and the totals of the latest round validated by then (displacement
+    tracking, Sector 1); none when the crisis tracks no site."""
+    sites_open = sites_open_at(crisis.pk, cutoff)
+    latest = latest_validated_round(crisis.pk, by=cutoff)
+    if latest is None and not sites_open:
+        return None
+    totals = round_totals(AssessmentRound.objects.filter(pk=latest.pk)) if latest else {}
+    return {
+        "round": latest.number if latest else None,
+        "round_end": latest.end_date.isoformat() if latest else None,
+        "sites_open": sites_open,
+        "sites_assessed": totals.get("sites"),
+        **{key: totals.get(key) for key in DISPLACEMENT_KEYS[2:]},
+    }
 
 
 def figures_at(crisis: Crisis, start: datetime | None, cutoff: datetime) -> dict[str, Any]:
@@ -162,6 +180,7 @@ def compare(figures: dict[str, Any], previous: dict[str, Any] | None) -> dict[st
     reg, preg = figures.get("registrations", {}), prev.get("registrations", {})
     mov, pmov = figures.get("movements", {}), prev.get("movements", {})
     ref, pref = figures.get("referrals", {}), prev.get("referrals", {})
+    dis, pdis = figures.get("displacement") or {}, prev.get("displacement") or {}
 
     def line(key: str, now: int | None, before: int | None, sensitive: bool = False) -> dict[str, Any]:
         return {"key": key, "value": now, "previous": before, "change": change(now, before), "sensitive": sensitive}
@@ -197,6 +216,7 @@ def compare(figures: dict[str, Any], previous: dict[str, Any] | None) -> dict[st
         "by_destination": [
             line(d["key"], d["count"], pdest.get(d["key"], {}).get("count")) for d in mov.get("by_destination", [])
         ],
+        "displacement": [line(key, dis.get(key), pdis.get(key)) for key in DISPLACEMENT_KEYS if dis],
     }
 
 

@@ -208,6 +208,64 @@ def test_markup_is_sanitised():
     assert 'href="https://iom.int"' in html
 
 
-def test_displacement_has_its_place_and_no_section_yet(crisis, staff):
+def test_no_displacement_section_while_the_crisis_tracks_no_site(crisis, staff):
     sitrep = services.sitrep_draft(crisis=crisis, actor=staff)
     assert "displacement" in sitrep.figures and sitrep.figures["displacement"] is None
+    assert context(sitrep, user=staff)["compared"]["displacement"] == []
+
+
+def _tracked_round(crisis, staff, chief, sites, *, individuals):
+    from displacement import services as tracking
+    from displacement.tests.conftest import assessment_data
+
+    last = crisis.assessment_rounds.order_by("-number").first()
+    start = last.end_date + datetime.timedelta(days=1) if last else datetime.date(2011, 3, 1)
+    round = tracking.round_open(
+        actor=staff, crisis=crisis, start_date=start, end_date=start + datetime.timedelta(days=9)
+    )
+    sadd = {"female_18_59": individuals // 2, "male_18_59": individuals - individuals // 2}
+    sadd.update(
+        dict.fromkeys(("female_0_4", "female_5_17", "female_60_plus", "male_0_4", "male_5_17", "male_60_plus"), 0)
+    )
+    data = assessment_data(
+        individuals=individuals, idps=individuals, international_migrants=0, host_community=0, **sadd
+    )
+    for site in sites:
+        tracking.assessment_save(actor=staff, round_id=round.pk, site_id=site.pk, data=data)
+    tracking.round_transition(actor=staff, round_id=round.pk, to="submitted")
+    tracking.round_transition(actor=chief, round_id=round.pk, to="validated")
+    return round
+
+
+def test_the_latest_validated_round_is_in_the_sitrep_beside_the_previous_one(crisis, staff, chief):
+    from displacement import services as tracking
+    from displacement.tests.conftest import site_data
+
+    sites = [tracking.site_create(actor=staff, crisis=crisis, data=site_data(n)) for n in (1, 2)]
+    round_1 = _tracked_round(crisis, staff, chief, sites, individuals=40)
+    first = publish(services.sitrep_draft(crisis=crisis, actor=staff), author=staff, approver=chief)
+    assert first.figures["displacement"] == {
+        "round": round_1.number,
+        "round_end": round_1.end_date.isoformat(),
+        "sites_open": 2,
+        "sites_assessed": 2,
+        "households": 18,
+        "individuals": 80,
+        "idps": 80,
+        "international_migrants": 0,
+    }
+    # A round open but not validated changes nothing; a validated one is the next report's.
+    _tracked_round(crisis, staff, chief, sites[:1], individuals=30)
+    tracking.round_open(
+        actor=staff, crisis=crisis, start_date=datetime.date(2012, 1, 1), end_date=datetime.date(2012, 1, 9)
+    )
+    second = services.sitrep_draft(crisis=crisis, actor=staff)
+    ctx = context(second, user=staff)
+    rows = {row["key"]: row for row in ctx["compared"]["displacement"]}
+    assert (rows["individuals"]["value"], rows["individuals"]["previous"], rows["individuals"]["change"]) == (
+        30,
+        80,
+        -50,
+    )
+    assert rows["sites_open"]["value"] == 2 and rows["sites_assessed"]["change"] == -1
+    assert rows["idps"]["label"].startswith("Internally displaced persons")
