@@ -189,12 +189,12 @@ def test_browser_referral_and_consent_forms(users, client_for, demo, libya, egyp
         reverse("caseload:referral_create", args=[migrant.pk]),
         {"kind": "consular", "recipient_government": egypt.pk, "priority": "urgent", "send": "on"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "override_reason" in response.context["form"].errors
     assert not Referral.objects.filter(migrant=migrant).exists()
     response = client.post(
         reverse("caseload:consent_create", args=[migrant.pk]),
-        {"governments": [egypt.pk], "given_on": timezone.localdate().isoformat()},
+        {"governments": [egypt.pk], "purposes": ["consular"], "given_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
     assert Consent.objects.get(migrant=migrant).recorded_by == users["staff_lby"]
@@ -214,7 +214,7 @@ def test_browser_referral_and_consent_forms(users, client_for, demo, libya, egyp
 
 def test_staff_edit_the_case_and_withdraw_consent(users, client_for, demo, libya, egypt):
     migrant = MigrantFactory(office=demo["offices"]["lby"], crisis=libya)
-    consent = Consent.objects.create(migrant=migrant, government=egypt, given_on="2026-02-01")
+    consent = Consent.objects.create(migrant=migrant, government=egypt, purposes=["consular"], given_on="2026-02-01")
     client = client_for(users["staff_lby"])
     url = reverse("caseload:migrant_edit", args=[migrant.pk])
     page = client.get(url)
