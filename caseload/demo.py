@@ -176,6 +176,15 @@ def seed(stdout=None) -> dict:
                 created_at=now - timedelta(days=rng.randrange(1, 60)),
             )
         )
+    # Coherent flags: no adult is an unaccompanied child, nobody under 60 an older person.
+    for migrant in migrants:
+        age = migrant.age() or 0
+        migrant.vulnerabilities = [
+            v
+            for v in migrant.vulnerabilities
+            if not (v == Vulnerability.UNACCOMPANIED_CHILD and age >= 18)
+            and not (v == Vulnerability.OLDER_PERSON and age < 60)
+        ]
     migrants = Migrant.objects.bulk_create(migrants)
 
     # Referrals: every kind in every status, cycling through the caseload; consular, transport and
