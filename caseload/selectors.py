@@ -126,7 +126,7 @@ def _live_consents(*, government_id: int | None, partner_id: int | None) -> Quer
     return consents.none()
 
 
-def _covering(purpose: str | Expression) -> Q:
+def _covering(purpose: str | Expression | OuterRef) -> Q:
     """Consents whose purposes include ``purpose`` (a kind code, or an expression giving one): the JSON
     list read as text holds each code in quotes, as the caseload filter reads the vulnerabilities."""
     if isinstance(purpose, str):
@@ -148,7 +148,11 @@ def consent_covers(
 
 
 def consent_covering(
-    *, migrant_ref: str, purpose: str | Expression, government_id: int | None = None, partner_id: int | None = None
+    *,
+    migrant_ref: str,
+    purpose: str | Expression | OuterRef,
+    government_id: int | None = None,
+    partner_id: int | None = None,
 ) -> Exists:
     """``consent_covers`` as a condition of a query over many people at once: the migrant whose id is
     at ``migrant_ref`` (an ``OuterRef`` path such as ``"migrant_id"``) has a live consent naming the
