@@ -24,6 +24,7 @@ from .models import (
     Sex,
     Vulnerability,
 )
+from .validators import phone_to_e164, validate_not_future, validate_phone
 from .workflow import OUTCOME_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -89,6 +90,21 @@ class MigrantForm(forms.Form):
         if not editing:
             self.fields["crisis"].queryset = crises if crises is not None else Crisis.objects.none()
             self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
+
+    # The service's rules, checked here too so that one submit shows every error at once (a date of
+    # birth in the future with a bad phone), each field named in the error summary.
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        if value:
+            validate_not_future(value)
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone") or ""
+        if value:
+            validate_phone(value)
+            phone_to_e164(value)
+        return value
 
     def clean_languages(self):
         raw = self.cleaned_data.get("languages") or ""

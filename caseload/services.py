@@ -85,12 +85,25 @@ def _normalise(migrant: Migrant) -> None:
             raise ValidationError({"phone": exc.messages}) from None
 
 
-def _check_migrant(migrant: Migrant) -> None:
+def _normalise_and_check(migrant: Migrant) -> None:
+    """Every error of the record at once (a bad phone and a date of birth in the future together)."""
     errors: dict[str, list[str]] = {}
+    try:
+        _normalise(migrant)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    _check_migrant(migrant, errors)
+
+
+def _check_migrant(migrant: Migrant, errors: dict[str, list[str]] | None = None) -> None:
+    errors = dict(errors or {})
     try:
         migrant.full_clean(exclude=["office", "crisis", "created_by", "reference"], validate_constraints=False)
     except ValidationError as exc:
-        errors.update(exc.message_dict)
+        for name, messages in exc.message_dict.items():
+            if name == "phone" and "phone" in errors:
+                continue  # already said by the normalisation
+            errors.setdefault(name, []).extend(messages)
     if migrant.date_of_birth is None and migrant.estimated_age is None:
         errors.setdefault("date_of_birth", []).append(_("Give a date of birth or an estimated age."))
     if errors:
@@ -131,8 +144,7 @@ def migrant_register(
     migrant = Migrant(
         office=office, crisis=crisis, created_by=actor, reference=_new_reference(office), **_pick(data, MIGRANT_FIELDS)
     )
-    _normalise(migrant)
-    _check_migrant(migrant)
+    _normalise_and_check(migrant)
     with transaction.atomic():
         migrant.save()
         _refresh_sensitivity(migrant)
@@ -147,8 +159,7 @@ def migrant_update(
     changed = [f for f in MIGRANT_FIELDS if f in data and getattr(migrant, f) != data[f]]
     for field in changed:
         setattr(migrant, field, data[field])
-    _normalise(migrant)
-    _check_migrant(migrant)
+    _normalise_and_check(migrant)
     with transaction.atomic():
         migrant.save()
         _refresh_sensitivity(migrant)

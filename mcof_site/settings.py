@@ -459,6 +459,9 @@ SPECTACULAR_SETTINGS = {
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL; got {LOG_LEVEL!r}")
+# An unset list filter reads "Any" (django-filter's empty choice of every ChoiceFilter).
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -261,3 +261,33 @@ def test_an_invalid_filter_shows_its_error_and_no_rows(users, client_for, demo, 
     assert response.status_code == 200
     assert migrant.reference not in response.content.decode()
     assert "field-error" in response.content.decode()
+
+
+def test_one_submit_shows_every_error_at_once_with_a_summary(users, client_for, demo, libya):
+    client = client_for(users["staff_lby"])
+    response = client.post(
+        reverse("caseload:migrant_create"),
+        {
+            "crisis": libya.pk,
+            "office": demo["offices"]["lby"].pk,
+            "given_name": "Amal",
+            "family_name": "Said",
+            "sex": "female",
+            "date_of_birth": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+            "nationality": "EGY",
+            "document_status": "none",
+            "location_country": "LBY",
+            "population_group": "",
+            "intention": "undecided",
+            "legal_basis": "consent",
+            "phone": "not a phone",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"date_of_birth", "phone", "population_group"} <= set(errors)
+    page = response.content.decode()
+    summary = page.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    for field in ("date_of_birth", "phone", "population_group"):
+        assert f'href="#id_{field}"' in summary
+    assert not Migrant.objects.filter(family_name="Said").exists()
