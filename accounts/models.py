@@ -147,6 +147,13 @@ class User(AbstractUser):
     def is_chief_of(self, office_id: int) -> bool:
         return office_id in self.chief_office_ids
 
+    @property
+    def role_label(self) -> str:
+        """The role as shown to people: a Chief of Mission is shown as such, not as office staff."""
+        if self.role == self.Role.OFFICE and self.chief_office_ids:
+            return str(_("Chief of Mission"))
+        return str(self.get_role_display())
+
     @cached_property
     def _office_grants(self) -> dict[str, frozenset[int]]:
         if not self.pk or self.role != self.Role.OFFICE:

@@ -64,7 +64,8 @@ def _seed(crisis, staff, bangladesh) -> list:
         for i in range(PASSENGERS)
     )
     Consent.objects.bulk_create(
-        Consent(migrant=m, government=bangladesh, given_on=now.date(), recorded_by=staff) for m in migrants
+        Consent(migrant=m, government=bangladesh, purposes=["transport"], given_on=now.date(), recorded_by=staff)
+        for m in migrants
     )
     Referral.objects.bulk_create(
         Referral(

@@ -1,17 +1,18 @@
-"""The caseload's part of who is told (outbox.audiences): a referral's recipient, and who may read
-the delivery log of one referral. Registered from ``CaseloadConfig.ready()``."""
+"""The caseload's part of who is told (outbox.audiences): a referral's recipient, its owning office,
+the other side of the one who moved it, and who may read the delivery log of one referral.
+Registered from ``CaseloadConfig.ready()``."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from outbox.audiences import Audience, audience_rule, subject_check
+from accounts.models import User
+from outbox.audiences import Audience, audience_rule, office_staff, subject_check
 
 from .models import Referral
 from .selectors import referrals_visible_to, referrals_visible_to_recipient
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from core.models import DomainEvent
     from crises.models import Crisis
 
@@ -32,6 +33,24 @@ def referral_recipient(event: DomainEvent, crisis: Crisis | None) -> Audience:
     if recipient_type == "government":
         return Audience(governments={recipient_id: "referral_recipient"})
     return Audience(partners={recipient_id: "referral_recipient"})
+
+
+@audience_rule("referral_office")
+def referral_office(event: DomainEvent, crisis: Crisis | None) -> Audience:
+    """The staff of the office that owns the referral."""
+    office_id = Referral.objects.filter(pk=event.subject_id).values_list("office_id", flat=True).first()
+    return office_staff(office_id, "referral_office") if office_id else Audience()
+
+
+@audience_rule("referral_other_side")
+def referral_other_side(event: DomainEvent, crisis: Crisis | None) -> Audience:
+    """The side that did not make the step (docs/domain.md "Who is told"): the owning office when the
+    government or partner acted, the recipient when the office did (a movement's step is the
+    office's)."""
+    role = User.objects.filter(pk=event.actor_id).values_list("role", flat=True).first() if event.actor_id else None
+    if role in (User.Role.GOVERNMENT, User.Role.PARTNER):
+        return referral_office(event, crisis)
+    return referral_recipient(event, crisis)
 
 
 @subject_check("referral")

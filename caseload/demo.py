@@ -176,6 +176,15 @@ def seed(stdout=None) -> dict:
                 created_at=now - timedelta(days=rng.randrange(1, 60)),
             )
         )
+    # Coherent flags: no adult is an unaccompanied child, nobody under 60 an older person.
+    for migrant in migrants:
+        age = migrant.age() or 0
+        migrant.vulnerabilities = [
+            v
+            for v in migrant.vulnerabilities
+            if not (v == Vulnerability.UNACCOMPANIED_CHILD and age >= 18)
+            and not (v == Vulnerability.OLDER_PERSON and age < 60)
+        ]
     migrants = Migrant.objects.bulk_create(migrants)
 
     # Referrals: every kind in every status, cycling through the caseload; consular, transport and
@@ -233,17 +242,21 @@ def seed(stdout=None) -> dict:
             consented = rng.random() < (0.5 if kind == ReferralKind.COUNTER_TRAFFICKING else 0.85)
             if consented:
                 key = (migrant.pk, "g" if government else "p", (government or partner).pk)
-                consents.setdefault(
+                consent = consents.setdefault(
                     key,
                     Consent(
                         migrant=migrant,
                         government=government,
                         partner=partner,
+                        purposes=[],
                         given_on=(sent_at - timedelta(days=1)).date(),
                         recorded_by=staff,
                         recorded_at=sent_at - timedelta(days=1),
                     ),
                 )
+                # Consent per purpose: for the kind of this referral (docs/domain.md "Consent per purpose").
+                if kind not in consent.purposes:
+                    consent.purposes.append(kind)
             else:
                 referral.consent_override_reason = "Vital interest: the person must leave the conflict area urgently."
                 referral.consent_overridden_by = chief
@@ -267,6 +280,7 @@ def seed(stdout=None) -> dict:
                 Consent(
                     migrant=migrant,
                     government=governments["EGY"],
+                    purposes=[ReferralKind.CONSULAR],
                     given_on=now.date() - timedelta(days=3),
                     recorded_by=staff,
                 ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 import django_filters.fields
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -100,7 +101,12 @@ class MigrantFilter(django_filters.FilterSet):
 class ReferralFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReferralStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReferralKind.choices)
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        # "Any" for an unset filter, not Django's "Unknown".
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
     migrant = django_filters.NumberFilter(label=_("Migrant"), field_name="migrant_id")
     recipient_government = django_filters.NumberFilter(label=_("Government"), field_name="recipient_government_id")
     recipient_partner = django_filters.NumberFilter(label=_("Partner organisation"), field_name="recipient_partner_id")

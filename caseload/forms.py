@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office
@@ -11,6 +12,7 @@ from crises.models import Crisis
 from partners.models import Government, Partner
 from sectors.referral_kinds import ReferralKind
 
+from .disclosure import PURPOSE_SHARES
 from .models import (
     CaseShare,
     DocumentStatus,
@@ -22,6 +24,7 @@ from .models import (
     Sex,
     Vulnerability,
 )
+from .validators import phone_to_e164, validate_not_future, validate_phone
 from .workflow import OUTCOME_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -93,6 +96,21 @@ class MigrantForm(forms.Form):
             self.fields["crisis"].queryset = crises if crises is not None else Crisis.objects.none()
             self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
 
+    # The service's rules, checked here too so that one submit shows every error at once (a date of
+    # birth in the future with a bad phone), each field named in the error summary.
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        if value:
+            validate_not_future(value)
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone") or ""
+        if value:
+            validate_phone(value)
+            phone_to_e164(value)
+        return value
+
     def clean_languages(self):
         raw = self.cleaned_data.get("languages") or ""
         return [part.strip().lower() for part in raw.replace(";", ",").split(",") if part.strip()]
@@ -117,12 +135,28 @@ class ConsentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    purposes = forms.MultipleChoiceField(
+        label=_("Purposes the person agreed to"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Read each purpose aloud: it says what is shared and why. Tick only those the person agreed to."),
+    )
     given_on = forms.DateField(label=_("Consent given on"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purposes"].choices = [
+            (code, format_lazy("{}: {}", label, PURPOSE_SHARES[code])) for code, label in ReferralKind.choices
+        ]
+
 
 class ReferralForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=ReferralKind.choices)
+    """A referral preselects nothing: neither its kind nor its recipient; it is sent only by the
+    button named "Send" (docs/domain.md "Consent per purpose"). For a consular referral the page
+    suggests the government of nationality once the kind is chosen."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=_blank(ReferralKind.choices))
     recipient_government = forms.ModelChoiceField(
         label=_("Government"), queryset=Government.objects.filter(is_active=True), required=False
     )
@@ -131,7 +165,11 @@ class ReferralForm(forms.Form):
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     request_note = forms.CharField(label=_("What is asked"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    send = forms.BooleanField(label=_("Send now"), required=False, initial=True)
+    trafficking_confirmed = forms.BooleanField(
+        label=_("The person agreed to this government learning that they were trafficked"),
+        required=False,
+        help_text=_("Needed to send a counter-trafficking referral to a government."),
+    )
     override_reason = forms.CharField(
         label=_("Reason for sharing without consent"),
         required=False,
@@ -139,11 +177,27 @@ class ReferralForm(forms.Form):
         help_text=_("Only with the override permission, when the migrant's consent does not name the recipient."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Sending is the button's, never a field's default.
+        self.send = bool(self.data.get("send")) if self.is_bound else False
+
+    @property
+    def trafficking_to_government(self) -> bool:
+        return (
+            self.is_bound
+            and self.data.get("kind") == ReferralKind.COUNTER_TRAFFICKING
+            and bool(self.data.get("recipient_government"))
+        )
+
 
 class TransitionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     override_reason = forms.CharField(label=_("Reason for sharing without consent"), required=False)
+    trafficking_confirmed = forms.BooleanField(
+        label=_("The person agreed to this government learning that they were trafficked"), required=False
+    )
 
 
 class OutcomeForm(forms.Form):

@@ -10,10 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import get_field_display
@@ -25,6 +28,7 @@ from .validators import (
     validate_languages,
     validate_not_future,
     validate_phone,
+    validate_purposes,
     validate_vulnerabilities,
 )
 
@@ -105,6 +109,16 @@ class Migrant(models.Model):
     languages = models.JSONField(_("languages"), default=list, blank=True, validators=[validate_languages])
     document_status = models.CharField(_("travel document"), max_length=8, choices=DocumentStatus.choices)
     document_number = models.CharField(_("travel document number"), max_length=64, blank=True)
+    # The consular referral whose outcome (a document the consulate issued) set the travel document.
+    document_source = models.ForeignKey(
+        "Referral",
+        verbose_name=_("travel document recorded by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     location_country = models.CharField(_("current country"), max_length=3, validators=[validate_iso3])
     admin_pcode = models.CharField(_("admin area P-code"), max_length=32, blank=True)
     site = models.CharField(_("site"), max_length=200, blank=True)
@@ -240,9 +254,13 @@ class Migrant(models.Model):
 
 
 class Consent(models.Model):
-    """Consent of a migrant to share data with one named government or partner, with date and recorder.
+    """Consent of a migrant to share data with one named government or partner for named purposes,
+    with date and recorder.
 
-    One row per named recipient, so that "does the consent name this government" is one indexed lookup.
+    One row per named recipient, so that "does the consent name this government" is one indexed lookup;
+    ``purposes`` are the kinds of referral (``ReferralKind``) the person agreed to: consent is specific
+    to a purpose (docs/domain.md "Consent per purpose"). A consent recorded before purposes existed
+    and used for no referral covers none.
     """
 
     migrant = models.ForeignKey(Migrant, verbose_name=_("migrant"), on_delete=models.CASCADE, related_name="consents")
@@ -262,6 +280,8 @@ class Consent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The codes of ``ReferralKind``, as a JSON list (read as text, as the vulnerabilities are).
+    purposes = models.JSONField(_("purposes"), default=list, blank=True, validators=[validate_purposes])
     given_on = models.DateField(_("consent given on"))
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
@@ -292,6 +312,10 @@ class Consent(models.Model):
     @property
     def recipient(self):
         return self.government or self.partner
+
+    def get_purposes_display(self) -> list[str]:
+        labels = dict(ReferralKind.choices)
+        return [str(labels.get(code, code)) for code in self.purposes]
 
 
 class Priority(models.TextChoices):
@@ -462,6 +486,8 @@ class ReferralEvent(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # What an outcome recorded: referral field name -> value (shown with its label, translated).
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("referral event")
@@ -471,6 +497,24 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.from_status} -> {self.to_status}"
+
+    def details_display(self) -> list[tuple[str, str]]:
+        """Each recorded field as (label, value) in the reader's language: "Document type",
+        "Emergency travel document", never ``document_type: etd``."""
+        rows = []
+        for name, value in (self.details or {}).items():
+            try:
+                field = Referral._meta.get_field(name)
+            except FieldDoesNotExist:  # a field since removed keeps its raw name
+                rows.append((name, str(value)))
+                continue
+            label = str(field.verbose_name).capitalize()
+            shown = str(dict(field.choices).get(value, value)) if field.choices else str(value)
+            if isinstance(field, models.DateField) and value:
+                day = parse_date(str(value))
+                shown = date_format(day) if day else shown
+            rows.append((label, shown))
+        return rows
 
 
 class CaseShare(models.Model):

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Concat
 
 from sectors.referral_kinds import ReferralKind
 
@@ -60,7 +71,7 @@ def migrants_visible_to(user: AnyUser) -> QuerySet[Migrant]:
 def referrals_visible_to(user: AnyUser) -> QuerySet[Referral]:
     """HQ all; office staff those of the migrants they see; a government liaison the sent referrals
     addressed to its government, never a sensitive one unless the migrant's consent names that
-    government; a partner liaison the sent referrals addressed to its organisation."""
+    government for its kind; a partner liaison the sent referrals addressed to its organisation."""
     if not user.is_authenticated or not user.is_active:
         return Referral.objects.none()
     if user.is_hq:
@@ -81,15 +92,15 @@ def referrals_visible_to_recipient(recipient_type: str, recipient_id: int) -> Qu
     """What a government or partner organisation sees as a recipient, whoever of it asks (its
     liaisons, its notifications): the sent referrals addressed to it, a draft being nobody's business
     outside the office; of a government never a sensitive one (trafficking) unless the migrant's
-    consent names that government (docs/domain.md "Sensitive records")."""
+    consent names that government for the referral's kind (docs/domain.md "Sensitive records")."""
     if recipient_type == "government":
-        consent_names_it = Consent.objects.filter(
-            migrant_id=OuterRef("migrant_id"), government_id=recipient_id, withdrawn_at__isnull=True
+        consent_covers_it = consent_covering(
+            migrant_ref="migrant_id", purpose=OuterRef("kind"), government_id=recipient_id
         )
         return (
             Referral.objects.filter(recipient_government_id=recipient_id)
             .exclude(status=ReferralStatus.DRAFT)
-            .filter(Q(is_sensitive=False) | Q(Exists(consent_names_it)))
+            .filter(Q(is_sensitive=False) | Q(consent_covers_it))
         )
     if recipient_type == "partner":
         return Referral.objects.filter(recipient_partner_id=recipient_id).exclude(status=ReferralStatus.DRAFT)
@@ -115,17 +126,47 @@ def _live_consents(*, government_id: int | None, partner_id: int | None) -> Quer
     return consents.none()
 
 
-def consent_exists(*, migrant_id: int, government_id: int | None = None, partner_id: int | None = None) -> bool:
-    return _live_consents(government_id=government_id, partner_id=partner_id).filter(migrant_id=migrant_id).exists()
+def _covering(purpose: str | Expression | OuterRef) -> Q:
+    """Consents whose purposes include ``purpose`` (a kind code, or an expression giving one): the JSON
+    list read as text holds each code in quotes, as the caseload filter reads the vulnerabilities."""
+    if isinstance(purpose, str):
+        return Q(purposes__icontains=f'"{purpose}"')
+    return Q(purposes__icontains=Concat(Value('"'), purpose, Value('"'), output_field=CharField()))
 
 
-def consent_names(*, migrant_ref: str, government_id: int | None = None, partner_id: int | None = None) -> Exists:
-    """``consent_exists`` as a condition of a query over many people at once: the migrant whose id is
-    at ``migrant_ref`` (an ``OuterRef`` path such as ``"migrant_id"``) has a live consent naming the
-    government or partner."""
-    return Exists(
-        _live_consents(government_id=government_id, partner_id=partner_id).filter(migrant_id=OuterRef(migrant_ref))
+def consent_covers(
+    *, migrant_id: int, purpose: str, government_id: int | None = None, partner_id: int | None = None
+) -> bool:
+    """The one test of consent (docs/domain.md "Consent per purpose"): the person has a live consent
+    naming this government or partner for this purpose (a ``ReferralKind``). Consent given for a
+    travel document is not consent to disclose that the person was trafficked."""
+    return (
+        _live_consents(government_id=government_id, partner_id=partner_id)
+        .filter(_covering(purpose), migrant_id=migrant_id)
+        .exists()
     )
+
+
+def consent_covering(
+    *,
+    migrant_ref: str,
+    purpose: str | Expression | OuterRef,
+    government_id: int | None = None,
+    partner_id: int | None = None,
+) -> Exists:
+    """``consent_covers`` as a condition of a query over many people at once: the migrant whose id is
+    at ``migrant_ref`` (an ``OuterRef`` path such as ``"migrant_id"``) has a live consent naming the
+    government or partner for ``purpose`` (a kind, or an ``OuterRef`` to one)."""
+    return Exists(
+        _live_consents(government_id=government_id, partner_id=partner_id).filter(
+            _covering(purpose), migrant_id=OuterRef(migrant_ref)
+        )
+    )
+
+
+def consents_naming(*, migrant_id: int, government_id: int | None = None, partner_id: int | None = None) -> list:
+    """The live consents of the person naming this recipient (to say which purposes they cover)."""
+    return list(_live_consents(government_id=government_id, partner_id=partner_id).filter(migrant_id=migrant_id))
 
 
 def possible_duplicates(

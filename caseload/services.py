@@ -26,6 +26,7 @@ from sectors.referral_kinds import ReferralKind
 from .models import (
     CaseShare,
     Consent,
+    DocumentStatus,
     DocumentType,
     Migrant,
     Referral,
@@ -33,7 +34,7 @@ from .models import (
     ReferralStatus,
     Vulnerability,
 )
-from .selectors import consent_exists, referrals_visible_to
+from .selectors import consent_covers, consents_naming, referrals_visible_to
 from .validators import normalise_document, normalise_name, phone_to_e164
 from .workflow import OPEN, OUTCOME_FIELDS, RECIPIENT, REFERRAL, may_record_outcome, side_of
 
@@ -84,12 +85,25 @@ def _normalise(migrant: Migrant) -> None:
             raise ValidationError({"phone": exc.messages}) from None
 
 
-def _check_migrant(migrant: Migrant) -> None:
+def _normalise_and_check(migrant: Migrant) -> None:
+    """Every error of the record at once (a bad phone and a date of birth in the future together)."""
     errors: dict[str, list[str]] = {}
+    try:
+        _normalise(migrant)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    _check_migrant(migrant, errors)
+
+
+def _check_migrant(migrant: Migrant, errors: dict[str, list[str]] | None = None) -> None:
+    errors = dict(errors or {})
     try:
         migrant.full_clean(exclude=["office", "crisis", "created_by", "reference"], validate_constraints=False)
     except ValidationError as exc:
-        errors.update(exc.message_dict)
+        for name, messages in exc.message_dict.items():
+            if name == "phone" and "phone" in errors:
+                continue  # already said by the normalisation
+            errors.setdefault(name, []).extend(messages)
     if migrant.date_of_birth is None and migrant.estimated_age is None:
         errors.setdefault("date_of_birth", []).append(_("Give a date of birth or an estimated age."))
     if errors:
@@ -130,8 +144,7 @@ def migrant_register(
     migrant = Migrant(
         office=office, crisis=crisis, created_by=actor, reference=_new_reference(office), **_pick(data, MIGRANT_FIELDS)
     )
-    _normalise(migrant)
-    _check_migrant(migrant)
+    _normalise_and_check(migrant)
     with transaction.atomic():
         migrant.save()
         _refresh_sensitivity(migrant)
@@ -146,8 +159,7 @@ def migrant_update(
     changed = [f for f in MIGRANT_FIELDS if f in data and getattr(migrant, f) != data[f]]
     for field in changed:
         setattr(migrant, field, data[field])
-    _normalise(migrant)
-    _check_migrant(migrant)
+    _normalise_and_check(migrant)
     with transaction.atomic():
         migrant.save()
         _refresh_sensitivity(migrant)
@@ -165,20 +177,30 @@ def consent_record(
     migrant: Migrant,
     governments: Sequence[Government] = (),
     partners: Sequence[Partner] = (),
+    purposes: Sequence[str],
     given_on: date,
     note: str = "",
     request: HttpRequest | None = None,
 ) -> list[Consent]:
-    """Record the migrant's consent to share their data with the named governments and partners."""
+    """Record the migrant's consent to share their data with the named governments and partners for
+    the named purposes (kinds of referral): every purpose, for every recipient named
+    (docs/domain.md "Consent per purpose")."""
     require_office_member(actor, migrant.office_id)
+    errors: dict[str, list[str]] = {}
     if not governments and not partners:
-        raise ValidationError({"governments": [_("Name at least one government or partner organisation.")]})
+        errors["governments"] = [_("Name at least one government or partner organisation.")]
+    chosen = sorted(set(purposes))
+    if not chosen:
+        errors["purposes"] = [_("Name at least one purpose the person agreed to.")]
+    elif any(p not in ReferralKind.values for p in chosen):
+        errors["purposes"] = [_("Unknown purpose.")]
     if given_on > timezone.localdate():
-        raise ValidationError({"given_on": [_("The date of consent cannot be in the future.")]})
-    rows = [
-        Consent(migrant=migrant, government=g, given_on=given_on, note=note, recorded_by=actor) for g in governments
-    ]
-    rows += [Consent(migrant=migrant, partner=p, given_on=given_on, note=note, recorded_by=actor) for p in partners]
+        errors["given_on"] = [_("The date of consent cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    common = {"migrant": migrant, "purposes": chosen, "given_on": given_on, "note": note, "recorded_by": actor}
+    rows = [Consent(government=g, **common) for g in governments]
+    rows += [Consent(partner=p, **common) for p in partners]
     with transaction.atomic():
         Consent.objects.bulk_create(rows)
         audit_record(
@@ -187,7 +209,11 @@ def consent_record(
             obj=migrant,
             object_type="caseload.consent",
             request=request,
-            after={"governments": [g.country for g in governments], "partners": [p.code for p in partners]},
+            after={
+                "governments": [g.country for g in governments],
+                "partners": [p.code for p in partners],
+                "purposes": chosen,
+            },
         )
     return rows
 
@@ -212,9 +238,11 @@ def referral_create(
     request_note: str = "",
     send: bool = False,
     override_reason: str = "",
+    trafficking_confirmed: bool = False,
     request: HttpRequest | None = None,
 ) -> Referral:
-    """Create a draft referral of ``migrant`` and, when ``send``, send it at once."""
+    """Create a draft referral of ``migrant`` and, when ``send``, send it at once (``referral_transition``
+    says what sending needs)."""
     require_office_member(actor, migrant.office_id)
     if bool(recipient_government) == bool(recipient_partner):
         raise ValidationError({"recipient_government": [_("Choose either a government or a partner organisation.")]})
@@ -253,31 +281,85 @@ def referral_create(
                 referral_id=referral.pk,
                 to=ReferralStatus.SENT,
                 override_reason=override_reason,
+                trafficking_confirmed=trafficking_confirmed,
                 request=request,
             )
     return referral
 
 
-def _check_consent(*, actor: User, referral: Referral, override_reason: str, request: HttpRequest | None) -> None:
-    """Sharing data with a recipient needs the migrant's consent naming it, or an override with a reason."""
-    if consent_exists(
-        migrant_id=referral.migrant_id,
-        government_id=referral.recipient_government_id,
-        partner_id=referral.recipient_partner_id,
-    ):
+def _kind_label(kind: str) -> str:
+    return str(dict(ReferralKind.choices).get(kind, kind))
+
+
+def _check_consent(
+    *, actor: User, referral: Referral, override_reason: str, trafficking_confirmed: bool, request: HttpRequest | None
+) -> None:
+    """Sharing data with a recipient needs the migrant's consent naming it for the referral's kind (its
+    purpose), or an override with a reason (docs/domain.md "Consent per purpose").
+
+    A counter-trafficking referral to a government tells it that the person may have been trafficked:
+    it needs the person's own consent for that purpose (no override) and the sender's explicit
+    confirmation that the person agreed to this government learning it, recorded in the audit trail.
+    """
+    recipient_ids = {
+        "government_id": referral.recipient_government_id,
+        "partner_id": referral.recipient_partner_id,
+    }
+    covered = consent_covers(migrant_id=referral.migrant_id, purpose=referral.kind, **recipient_ids)
+    purpose = _kind_label(referral.kind)
+    if referral.kind == ReferralKind.COUNTER_TRAFFICKING and referral.recipient_government_id:
+        if not covered:
+            raise ValidationError(
+                {
+                    "override_reason": [
+                        _(
+                            "The migrant's consent does not name %(recipient)s for the purpose "
+                            "%(purpose)s. A government learns that a person was trafficked only with "
+                            "that person's consent for this purpose: record it first."
+                        )
+                        % {"recipient": referral.recipient, "purpose": purpose}
+                    ]
+                }
+            )
+        if not trafficking_confirmed:
+            raise ValidationError(
+                {
+                    "trafficking_confirmed": [
+                        _("Confirm that the person agreed to %(recipient)s learning that they were trafficked.")
+                        % {"recipient": referral.recipient}
+                    ]
+                }
+            )
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=referral,
+            request=request,
+            reason=str(_("The person agreed to this government learning that they were trafficked.")),
+            after={
+                "trafficking_disclosure_confirmed": True,
+                "purpose": referral.kind,
+                "recipient_type": referral.recipient_type,
+                "recipient_id": referral.recipient_id,
+            },
+        )
+        return
+    if covered:
         return
     if not override_reason.strip():
-        raise ValidationError(
-            {
-                "override_reason": [
-                    _(
-                        "The migrant's consent does not name %(recipient)s: record the consent first, or "
-                        "override it with a reason if you hold the override permission."
-                    )
-                    % {"recipient": referral.recipient}
-                ]
-            }
-        )
+        named = consents_naming(migrant_id=referral.migrant_id, **recipient_ids)
+        if named:
+            message = _(
+                "The migrant's consent names %(recipient)s, but not for the purpose %(purpose)s: record the "
+                "consent for this purpose first, or override it with a reason if you hold the override "
+                "permission."
+            )
+        else:
+            message = _(
+                "The migrant's consent does not name %(recipient)s for the purpose %(purpose)s: record the "
+                "consent first, or override it with a reason if you hold the override permission."
+            )
+        raise ValidationError({"override_reason": [message % {"recipient": referral.recipient, "purpose": purpose}]})
     if referral.office_id not in actor.office_ids_with(OVERRIDE_PERMISSION):
         raise PermissionDenied(_("You do not hold the permission to share data without consent."))
     referral.consent_override_reason = override_reason.strip()
@@ -290,6 +372,7 @@ def _check_consent(*, actor: User, referral: Referral, override_reason: str, req
         reason=referral.consent_override_reason,
         after={
             "consent": "overridden",
+            "purpose": referral.kind,
             "recipient_type": referral.recipient_type,
             "recipient_id": referral.recipient_id,
         },
@@ -335,6 +418,7 @@ def referral_transition(
     reason: str = "",
     outcome: dict[str, Any] | None = None,
     override_reason: str = "",
+    trafficking_confirmed: bool = False,
     request: HttpRequest | None = None,
 ) -> Referral:
     """Move a referral to status ``to`` if the state machine (``caseload.workflow.REFERRAL``) and the
@@ -351,12 +435,19 @@ def referral_transition(
         REFERRAL.check(transition, status=referral.status, side=side, reason=reason)
         now = timezone.now()
         previous = referral.status
+        outcome_changed: list[str] = []
         if outcome:
             if side != RECIPIENT:
                 raise PermissionDenied(_("Only the recipient may record the outcome of a referral."))
-            _apply_outcome(referral, outcome)
+            outcome_changed = _apply_outcome(referral, outcome)
         if transition.needs_consent:
-            _check_consent(actor=actor, referral=referral, override_reason=override_reason, request=request)
+            _check_consent(
+                actor=actor,
+                referral=referral,
+                override_reason=override_reason,
+                trafficking_confirmed=trafficking_confirmed,
+                request=request,
+            )
         transition.apply(referral, at=now, reason=reason)
         referral.save()
         ReferralEvent.objects.create(
@@ -367,6 +458,7 @@ def referral_transition(
             actor=actor,
             at=now,
             note=(reason if transition.needs_reason else note).strip(),
+            details=_outcome_details(referral, outcome_changed),
         )
         audit_record(
             actor=actor,
@@ -385,13 +477,56 @@ def referral_transition(
             office_id=referral.office_id,
             payload=transition.payload(referral, previous),
         )
+        if outcome_changed:
+            _document_to_migrant(actor=actor, referral=referral, request=request)
     return referral
+
+
+def _outcome_required(referral: Referral) -> None:
+    """An outcome is complete or refused: every field of the kind's outcome (``OUTCOME_FIELDS``), or a
+    note for a kind without such fields; each missing one is named (read after ``_apply_outcome``)."""
+    required = OUTCOME_FIELDS.get(referral.kind, ("outcome_note",))
+    missing = [f for f in required if not getattr(referral, f)]
+    if missing:
+        raise ValidationError({f: [_("Fill this in to record the outcome.")] for f in missing})
+
+
+def _document_to_migrant(*, actor: User, referral: Referral, request: HttpRequest | None) -> None:
+    """A travel document the consulate issued (a consular referral's outcome) becomes the migrant's:
+    valid, with its number, the referral as its source (docs/domain.md "Caseload")."""
+    if referral.kind != ReferralKind.CONSULAR or not (referral.document_type and referral.document_number):
+        return
+    migrant = Migrant.objects.select_for_update().get(pk=referral.migrant_id)
+    before = {"document_status": migrant.document_status, "document_source": migrant.document_source_id}
+    migrant.document_status = DocumentStatus.VALID
+    migrant.document_number = referral.document_number
+    migrant.document_number_norm = normalise_document(referral.document_number)
+    migrant.document_source = referral
+    migrant.save(update_fields=["document_status", "document_number", "document_number_norm", "document_source"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=migrant,
+        request=request,
+        reason="record_outcome",
+        before=before,
+        after={"document_status": DocumentStatus.VALID, "document_source": referral.pk},
+    )
+
+
+def _outcome_details(referral: Referral, changed: list[str]) -> dict[str, Any]:
+    return {
+        f: (getattr(referral, f).isoformat() if isinstance(getattr(referral, f), date) else getattr(referral, f))
+        for f in changed
+        if f != "outcome_note"
+    }
 
 
 def referral_record_outcome(
     *, actor: User, referral_id: int, outcome: dict[str, Any], request: HttpRequest | None = None
 ) -> Referral:
-    """The recipient records what it did (a travel document, a departure) before completing."""
+    """The recipient records what it did (a travel document, a departure) before completing: all of it
+    or nothing (each missing field named). A travel document becomes the migrant's."""
     with transaction.atomic():
         referral = _lock_visible(actor, referral_id)
         side = side_of(actor, referral)
@@ -402,17 +537,19 @@ def referral_record_outcome(
                 {"non_field_errors": [_("The outcome is recorded on an acknowledged or ongoing referral.")]}
             )
         changed = _apply_outcome(referral, outcome)
+        _outcome_required(referral)
         referral.save()
-        summary = ", ".join(f"{f}: {getattr(referral, f)}" for f in changed if f != "outcome_note")
         ReferralEvent.objects.create(
             referral=referral,
             action="record_outcome",
             from_status=referral.status,
             to_status=referral.status,
             actor=actor,
-            note=summary or outcome.get("outcome_note", ""),
+            note=outcome.get("outcome_note", ""),
+            details=_outcome_details(referral, changed),
         )
         audit_record(actor=actor, action="update", obj=referral, request=request, after={"outcome": changed})
+        _document_to_migrant(actor=actor, referral=referral, request=request)
     return referral
 
 

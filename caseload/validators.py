@@ -76,3 +76,13 @@ def validate_vulnerabilities(value) -> None:
         raise ValidationError(_("Unknown vulnerability."), code="invalid_choice")
     if len(set(value)) != len(value):
         raise ValidationError(_("A vulnerability is listed twice."), code="duplicate")
+
+
+def validate_purposes(value) -> None:
+    """The purposes of a consent: kinds of referral (``sectors.referral_kinds.ReferralKind``), each once."""
+    from sectors.referral_kinds import ReferralKind
+
+    if not isinstance(value, list) or not all(v in ReferralKind.values for v in value):
+        raise ValidationError(_("Unknown purpose."), code="invalid_choice")
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A purpose is listed twice."), code="duplicate")

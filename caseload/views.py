@@ -20,10 +20,11 @@ from core.models import AuditEntry
 from core.pagination import keyset_page as core_keyset_page
 from crises.selectors import crises_visible_to
 from partners.models import Government
+from sectors.referral_kinds import ReferralKind
 
 from . import services
 from .access_log import log_read, log_reads
-from .disclosure import KIND_MIGRANT_FIELDS
+from .disclosure import KIND_MIGRANT_FIELDS, TRAFFICKING_TO_GOVERNMENT_WARNING
 from .filters import MigrantFilter, ReferralFilter
 from .forms import (
     ConsentForm,
@@ -257,6 +258,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
                 migrant=migrant,
                 governments=list(form.cleaned_data["governments"]),
                 partners=list(form.cleaned_data["partners"]),
+                purposes=form.cleaned_data["purposes"],
                 given_on=form.cleaned_data["given_on"],
                 note=form.cleaned_data["note"],
                 request=request,
@@ -273,8 +275,9 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
     if not request.user.is_member_of(migrant.office_id):
         raise PermissionDenied
-    nationality_government = Government.objects.filter(country=migrant.nationality, is_active=True).first()
-    form = ReferralForm(request.POST or None, initial={"recipient_government": nationality_government})
+    # Suggested, never chosen: the page offers it only for a consular referral (docs/domain.md).
+    suggested = Government.objects.filter(country=migrant.nationality, is_active=True).first()
+    form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -286,8 +289,9 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
                 recipient_partner=data["recipient_partner"],
                 priority=data["priority"],
                 request_note=data["request_note"],
-                send=data["send"],
+                send=form.send,
                 override_reason=data["override_reason"],
+                trafficking_confirmed=data["trafficking_confirmed"],
                 request=request,
             )
         except PermissionDenied as exc:
@@ -295,9 +299,19 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Referral saved."))
+            if referral.status == ReferralStatus.SENT:
+                messages.success(request, _("Referral sent to %(recipient)s.") % {"recipient": referral.recipient})
+            else:
+                messages.success(request, _("Referral saved as a draft: nothing was sent."))
             return redirect("caseload:referral_detail", pk=referral.pk)
-    return render(request, "caseload/referral_form.html", {"form": form, "migrant": migrant})
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "form": form,
+        "migrant": migrant,
+        "suggested_government": suggested,
+        "trafficking_warning": TRAFFICKING_TO_GOVERNMENT_WARNING,
+    }
+    return render(request, "caseload/referral_form.html", context, status=status)
 
 
 def referral_list(request: HttpRequest) -> HttpResponse:
@@ -400,6 +414,9 @@ def referral_detail(request: HttpRequest, pk: int, *, forms: dict | None = None,
         "can_record_outcome": may_record_outcome(side, referral.status),
         "is_liaison": user.is_liaison,
         "overdue": referral.is_overdue(),
+        "trafficking_to_government": referral.kind == ReferralKind.COUNTER_TRAFFICKING
+        and bool(referral.recipient_government_id),
+        "trafficking_warning": TRAFFICKING_TO_GOVERNMENT_WARNING,
     }
     if user.is_liaison:
         context["migrant_fields"] = _migrant_fields(referral)
@@ -435,6 +452,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data.get("reason", ""),
             outcome=outcome,
             override_reason=form.cleaned_data.get("override_reason", ""),
+            trafficking_confirmed=form.cleaned_data.get("trafficking_confirmed", False),
             request=request,
         )
     except (PermissionDenied, ValidationError) as exc:

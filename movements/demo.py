@@ -76,7 +76,9 @@ def _transport_referrals(staff, liaison, government, migrants, *, acknowledge: b
     """Consent naming the government, a transport referral sent to it and, by its liaison, acknowledged."""
     given_on = timezone.localdate() - datetime.timedelta(days=20)
     for migrant in migrants:
-        caseload_services.consent_record(actor=staff, migrant=migrant, governments=[government], given_on=given_on)
+        caseload_services.consent_record(
+            actor=staff, migrant=migrant, governments=[government], purposes=["transport"], given_on=given_on
+        )
         referral = caseload_services.referral_create(
             actor=staff,
             migrant=migrant,

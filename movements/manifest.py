@@ -7,8 +7,8 @@ Three versions, each with its own columns (data minimisation, ICRC Handbook on d
 - ``carrier``: what the airline, shipping line or bus company needs: names, travel document numbers,
   special needs, nothing else (office staff and HQ);
 - ``government``: the destination government's version (or the receiving agency's), identity and
-  document only, of passengers whose consent names that recipient or who were shared by an override
-  with a reason. A passenger without either blocks the version: the error names them.
+  document only, of passengers whose consent names that recipient for transport or who were shared
+  by an override with a reason. A passenger without either blocks the version: the error names them.
 
 Every download is one entry of the audit trail (who, which movement, version, format, rows); every
 sensitive record in it is a read in the access log.

@@ -6,9 +6,9 @@
   permission).
 - A government liaison: the movements bound for its country; a partner liaison: those naming its
   organisation as the receiving agency. Of the passengers, only those on the manifest whose consent
-  names that government or organisation, or who were shared with it by an override with a reason
-  (never a sensitive record without consent), and of each only identity and document fields
-  (``RECIPIENT_FIELDS``).
+  names that government or organisation for the purpose "transport", or who were shared with it by
+  an override with a reason (never a sensitive record without consent), and of each only identity
+  and document fields (``RECIPIENT_FIELDS``).
 - Anyone else: nothing (404).
 """
 
@@ -18,7 +18,8 @@ from types import SimpleNamespace
 
 from django.db.models import Q, QuerySet
 
-from caseload.selectors import consent_names, migrants_visible_to
+from caseload.selectors import consent_covering, migrants_visible_to
+from sectors.referral_kinds import ReferralKind
 
 from .models import SEAT_HOLDING, Movement, MovementStatus, Passenger
 
@@ -51,7 +52,7 @@ def movements_visible_to(user) -> QuerySet[Movement]:
 
 
 def recipient_of(user) -> dict:
-    """The government or partner a liaison speaks for, as keyword arguments of ``consent_names``."""
+    """The government or partner a liaison speaks for, as keyword arguments of ``consent_covering``."""
     if user.is_government_liaison:
         return {"government_id": user.government_id}
     if user.is_partner_liaison:
@@ -60,9 +61,12 @@ def recipient_of(user) -> dict:
 
 
 def shared_with(*, government_id: int | None = None, partner_id: int | None = None) -> Q:
-    """Passengers whose data may go to that government or organisation: consent naming it, or an
-    override with a reason on a record that is not sensitive."""
-    consent = consent_names(migrant_ref="migrant_id", government_id=government_id, partner_id=partner_id)
+    """Passengers whose data may go to that government or organisation: consent naming it for the
+    purpose "transport" (docs/domain.md "Consent per purpose"), or an override with a reason on a
+    record that is not sensitive."""
+    consent = consent_covering(
+        migrant_ref="migrant_id", purpose=ReferralKind.TRANSPORT, government_id=government_id, partner_id=partner_id
+    )
     overridden = ~Q(share_override_reason="") & Q(migrant__is_sensitive=False)
     return Q(consent) | overridden
 

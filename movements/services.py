@@ -242,7 +242,11 @@ class AddPlan:
 
 def travel_document_of(migrant: Migrant, consular: dict[int, tuple[str, str]]) -> tuple[str, str, str]:
     """(type, number, where it was found): a valid passport on the case record, else the emergency
-    travel document or laissez-passer recorded on the consular referral, else nothing."""
+    travel document or laissez-passer recorded on the consular referral, else nothing. A case
+    record's document that came from a consular referral (``Migrant.document_source``) is that one."""
+    if migrant.document_source_id is not None and migrant.pk in consular:
+        kind, number = consular[migrant.pk]
+        return kind, number, DocumentSource.CONSULAR_REFERRAL
     if migrant.document_status == DocumentStatus.VALID and migrant.document_number:
         return TravelDocumentType.PASSPORT, migrant.document_number, DocumentSource.CASE_RECORD
     if migrant.pk in consular:

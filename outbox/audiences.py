@@ -43,9 +43,16 @@ class Audience:
     governments: dict[int, str] = field(default_factory=dict)  # government id -> reason
     partners: dict[int, str] = field(default_factory=dict)  # partner organisation id -> reason
     hq: str | None = None  # HQ's reason, or None when HQ is not told
+    # Staff of the organisation told by name (a Chief of Mission, an office's staff): user id -> reason.
+    staff: dict[int, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.governments or self.partners or self.hq)
+        return bool(self.governments or self.partners or self.hq or self.staff)
+
+    @property
+    def is_internal(self) -> bool:
+        """Nobody outside the organisation is told."""
+        return not (self.governments or self.partners)
 
 
 AudienceRule = Callable[[DomainEvent, "Crisis | None"], Audience]
@@ -70,26 +77,32 @@ def registered_rules() -> frozenset[str]:
 
 
 # --- The table -----------------------------------------------------------------------------
-# Crisis and level events: the HQ-made subscriptions that match, then the crisis's coordination list
-# (MC/2355 Annex I "Partnerships and coordination", paras 7, 13, 19, 25, 31), the default audience;
-# HQ for Level 2 and 3 (MC/2355 para 21: L2 and L3 are led from headquarters).
+# Crisis events and approved levels: the HQ-made subscriptions that match, then the crisis's
+# coordination list (MC/2355 Annex I "Partnerships and coordination", paras 7, 13, 19, 25, 31), the
+# default audience; HQ for Level 2 and 3 (MC/2355 para 21: L2 and L3 are led from headquarters).
 CRISIS_AUDIENCE = ("subscriptions", "coordination_list", "hq_for_level_2_3")
+# A level not yet approved is an internal decision (docs/domain.md "Who is told"): its approvers (the
+# Chief of Mission for Level 1, HQ for Levels 2 and 3, MC/2355 paras 15 and 21) and the office that
+# proposed it; never a government, a partner or a subscription.
+LEVEL_DECISION_AUDIENCE = ("level_approvers", "crisis_office")
 MOVEMENT_AUDIENCE = ("movement_destination_government", "movement_receiving_partner", "coordination_list")
 
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "crisis.registered": CRISIS_AUDIENCE,
     "crisis.updated": CRISIS_AUDIENCE,
     "crisis.phase_changed": CRISIS_AUDIENCE,
-    "level.proposed": CRISIS_AUDIENCE,
+    "level.proposed": LEVEL_DECISION_AUDIENCE,
     "level.approved": CRISIS_AUDIENCE,
-    "level.rejected": CRISIS_AUDIENCE,
+    "level.rejected": LEVEL_DECISION_AUDIENCE,
     "level.extended": CRISIS_AUDIENCE,
-    "level.review_due": CRISIS_AUDIENCE,
+    "level.review_due": LEVEL_DECISION_AUDIENCE,
     # A government or partner sees the referrals addressed to it and no other: a subscription never
-    # widens that, so the recipient alone is told.
+    # widens that. Sending tells the recipient; a later step tells the other side of the one who
+    # made it (caseload.audiences): the recipient when the office acts, the office when the
+    # recipient does. Nobody is told of their own step (``notifications_for_event``).
     "referral.sent": ("referral_recipient",),
-    "referral.transitioned": ("referral_recipient",),
-    "referral.overdue": ("referral_recipient",),
+    "referral.transitioned": ("referral_other_side",),
+    "referral.overdue": ("referral_recipient", "referral_office"),
     # The system paused an endpoint (its last retry failed) or disabled it (410 Gone): its owner and HQ.
     "webhook.paused": ("endpoint_owner",),
     "webhook.disabled": ("endpoint_owner",),
@@ -143,14 +156,17 @@ def combine(audiences: Iterable[Audience]) -> Audience:
     """Every organisation of every audience with the first reason given for it; the first HQ reason."""
     governments: dict[int, str] = {}
     partners: dict[int, str] = {}
+    staff: dict[int, str] = {}
     hq: str | None = None
     for audience in audiences:
         for pk, reason in audience.governments.items():
             governments.setdefault(pk, reason)
         for pk, reason in audience.partners.items():
             partners.setdefault(pk, reason)
+        for pk, reason in audience.staff.items():
+            staff.setdefault(pk, reason)
         hq = hq or audience.hq
-    return Audience(governments=governments, partners=partners, hq=hq)
+    return Audience(governments=governments, partners=partners, hq=hq, staff=staff)
 
 
 def _rule(name: str) -> AudienceRule:
@@ -168,7 +184,7 @@ def _only_active(audience: Audience) -> Audience:
     if partners:
         active = set(Partner.objects.filter(pk__in=partners, is_active=True).values_list("pk", flat=True))
         partners = {k: v for k, v in partners.items() if k in active}
-    return Audience(governments=governments, partners=partners, hq=audience.hq)
+    return Audience(governments=governments, partners=partners, hq=audience.hq, staff=audience.staff)
 
 
 @checks.register()
@@ -230,6 +246,43 @@ def hq_for_level_2_3(event: DomainEvent, crisis: Crisis | None) -> Audience:
     else:
         level = getattr(crisis, "level", None)
     return Audience(hq=f"level_{level}") if level in (2, 3) else Audience()
+
+
+def _staff_of(office_id: int | None, *, chief_only: bool = False) -> list[int]:
+    from accounts.models import Membership
+
+    if office_id is None:
+        return []
+    members = Membership.objects.filter(office_id=office_id, user__is_active=True, user__role="office")
+    if chief_only:
+        members = members.filter(is_chief_of_mission=True)
+    return list(members.values_list("user_id", flat=True))
+
+
+@audience_rule("level_approvers")
+def level_approvers(event: DomainEvent, crisis: Crisis | None) -> Audience:
+    """Who decides the proposed level: the Chief of Mission of the crisis's office for Level 1 (MC/2355
+    para 15), HQ for Levels 2 and 3 (para 21)."""
+    try:
+        level = int(event.payload.get("level"))
+    except (TypeError, ValueError):
+        return Audience()
+    if level in (2, 3):
+        return Audience(hq=f"approver_level_{level}")
+    office_id = getattr(crisis, "office_id", None) or event.office_id
+    return Audience(staff=dict.fromkeys(_staff_of(office_id, chief_only=True), "approver_level_1"))
+
+
+@audience_rule("crisis_office")
+def crisis_office(event: DomainEvent, crisis: Crisis | None) -> Audience:
+    """The staff of the office that proposed (the crisis's office)."""
+    office_id = event.office_id or getattr(crisis, "office_id", None)
+    return Audience(staff=dict.fromkeys(_staff_of(office_id), "proposing_office"))
+
+
+def office_staff(office_id: int | None, reason: str) -> Audience:
+    """The active staff of an office, for the rules of the apps above (a referral's owning office)."""
+    return Audience(staff=dict.fromkeys(_staff_of(office_id), reason))
 
 
 @audience_rule("endpoint_owner")

@@ -130,7 +130,10 @@ def app_link(notification: Notification) -> str:
         path = reverse("sitreps:detail", args=(pk,))
     elif family == "webhook":
         path = reverse("outbox:webhook_detail", args=(pk,))
-    elif notification.crisis_id and notification.recipient_type == Notification.RecipientType.HQ:
+    elif notification.crisis_id and notification.recipient_type in (
+        Notification.RecipientType.HQ,
+        Notification.RecipientType.STAFF,
+    ):
         path = reverse("crises:detail", args=(notification.crisis_id,))
     else:
         path = "/"

@@ -129,6 +129,7 @@ class Notification(models.Model):
         GOVERNMENT = "government", _("Government")
         PARTNER = "partner", _("Partner organisation")
         HQ = "hq", _("HQ")
+        STAFF = "staff", _("Office staff")
 
     uid = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True, editable=False)
     event = models.ForeignKey(

@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 GOVERNMENT = Notification.RecipientType.GOVERNMENT
 PARTNER = Notification.RecipientType.PARTNER
 HQ = Notification.RecipientType.HQ
+STAFF = Notification.RecipientType.STAFF
 
 # Facts of an event payload that an e-mail may repeat: codes and states, never free text
 # (a reason typed by a person may name someone) and never personal data.
@@ -156,24 +157,40 @@ def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
                     **common,
                 )
             )
+    # Staff of the organisation by e-mail: HQ, then those named (a Chief of Mission, an office); the
+    # person who made the change is not told of it.
+    seen = {row.address for row in rows if row.address}
+    internal: list[tuple[str, str, str, str]] = []
     if audience.hq:
-        seen = {row.address for row in rows if row.address}
         hq_users = User.objects.filter(role=User.Role.HQ, is_active=True).exclude(email="")
-        for email, language in hq_users.values_list("email", "language"):
-            if email in seen:
-                continue
-            seen.add(email)
-            rows.append(
-                Notification(
-                    channel=Notification.Channel.EMAIL,
-                    recipient_type=HQ,
-                    address=email,
-                    language=language or settings.LANGUAGE_CODE,
-                    reason=audience.hq,
-                    payload={**payload, "facts": facts},
-                    **common,
-                )
+        if event.actor_id:
+            hq_users = hq_users.exclude(pk=event.actor_id)
+        internal += [
+            (HQ, email, language, audience.hq) for email, language in hq_users.values_list("email", "language")
+        ]
+    if audience.staff:
+        named = User.objects.filter(pk__in=list(audience.staff), is_active=True).exclude(email="")
+        if event.actor_id:
+            named = named.exclude(pk=event.actor_id)
+        internal += [
+            (STAFF, email, language, audience.staff[pk])
+            for pk, email, language in named.order_by("pk").values_list("pk", "email", "language")
+        ]
+    for recipient_type, email, language, reason in internal:
+        if email in seen:
+            continue
+        seen.add(email)
+        rows.append(
+            Notification(
+                channel=Notification.Channel.EMAIL,
+                recipient_type=recipient_type,
+                address=email,
+                language=language or settings.LANGUAGE_CODE,
+                reason=reason,
+                payload={**payload, "facts": facts},
+                **common,
             )
+        )
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)

@@ -8,11 +8,26 @@ PORT="${PORT:-8000}"
 mkdir -p var/log
 
 pids=()
+alive() {
+  local pid
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && return 0; done
+  return 1
+}
+# Ctrl-C: TERM to all three (Celery's warm shutdown finishes the task in hand); whatever still runs
+# after STOP_GRACE seconds gets QUIT (Celery's cold shutdown: unfinished tasks go back to the
+# broker, whose relay sends them again), then KILL. All stopped within about 10 s.
 stop() {
   trap - INT TERM EXIT
   echo
   echo "Stopping web, worker and beat..."
+  local pid i
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for ((i = 0; i < ${STOP_GRACE:-6} * 4; i++)); do alive || break; sleep 0.25; done
+  if alive; then
+    for pid in "${pids[@]}"; do kill -QUIT "$pid" 2>/dev/null || true; done
+    for ((i = 0; i < 8; i++)); do alive || break; sleep 0.25; done
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  fi
   wait 2>/dev/null || true
   echo "Stopped."
 }

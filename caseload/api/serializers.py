@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sectors.referral_kinds import ReferralKind
 
-from ..disclosure import KIND_MIGRANT_FIELDS
+from ..disclosure import KIND_MIGRANT_FIELDS, purposes_explained
 from ..models import (
     CaseShare,
     Consent,
@@ -86,6 +87,11 @@ class ReferralInputSerializer(serializers.Serializer):
     request_note = serializers.CharField(required=False, allow_blank=True, default="")
     send = serializers.BooleanField(default=False)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    trafficking_confirmed = serializers.BooleanField(
+        default=False,
+        help_text="Sending a counter-trafficking referral to a government: the person agreed to this government "
+        "learning that they were trafficked (recorded in the audit trail).",
+    )
 
 
 class OutcomeInputSerializer(serializers.Serializer):
@@ -101,17 +107,43 @@ class OutcomeInputSerializer(serializers.Serializer):
 class ConsentInputSerializer(serializers.Serializer):
     governments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     partners = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ReferralKind.choices),
+        allow_empty=False,
+        help_text="The kinds of referral the person agreed to; each consent covers only its purposes.",
+    )
     given_on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class PurposeSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=ReferralKind.choices)
+    label = serializers.CharField()
+    shares = serializers.CharField(help_text="What this purpose shares, in words that can be read to the person.")
+
+
 class ConsentSerializer(serializers.ModelSerializer):
     recorded_by = serializers.CharField(source="recorded_by.username", default=None, read_only=True)
+    purposes = serializers.SerializerMethodField()
 
     class Meta:
         model = Consent
-        fields = ["id", "government", "partner", "given_on", "note", "recorded_by", "recorded_at", "withdrawn_at"]
+        fields = [
+            "id",
+            "government",
+            "partner",
+            "purposes",
+            "given_on",
+            "note",
+            "recorded_by",
+            "recorded_at",
+            "withdrawn_at",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(PurposeSerializer(many=True))
+    def get_purposes(self, obj) -> list[dict[str, str]]:
+        return purposes_explained(obj.purposes)
 
 
 class TransitionInputSerializer(serializers.Serializer):
@@ -122,6 +154,7 @@ class TransitionInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    trafficking_confirmed = serializers.BooleanField(default=False)
     document_type = serializers.ChoiceField(choices=DocumentType.choices, required=False)
     document_number = serializers.CharField(max_length=64, required=False)
     document_issued_on = serializers.DateField(required=False)

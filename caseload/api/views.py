@@ -116,6 +116,7 @@ class MigrantViewSet(
                 migrant=migrant,
                 governments=list(Government.objects.filter(pk__in=values["governments"], is_active=True)),
                 partners=list(Partner.objects.filter(pk__in=values["partners"], is_active=True)),
+                purposes=values["purposes"],
                 given_on=values["given_on"],
                 note=values["note"],
                 request=request._request,
@@ -176,6 +177,7 @@ class ReferralViewSet(
             request_note=values["request_note"],
             send=values["send"],
             override_reason=values["override_reason"],
+            trafficking_confirmed=values["trafficking_confirmed"],
             request=request._request,
         )
         return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
@@ -216,6 +218,7 @@ class ReferralViewSet(
             reason=values["reason"],
             outcome=data.outcome(),
             override_reason=values["override_reason"],
+            trafficking_confirmed=values["trafficking_confirmed"],
             request=request._request,
         )
         return self._changed(request, referral)

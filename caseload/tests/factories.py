@@ -6,6 +6,7 @@ from accounts.tests.factories import OfficeFactory
 from caseload.models import Consent, DocumentStatus, Migrant, PopulationGroup, Referral, ReferralStatus, Sex
 from caseload.validators import normalise_document, normalise_name
 from crises.tests.factories import CrisisFactory
+from sectors.referral_kinds import ReferralKind
 
 
 class MigrantFactory(factory.django.DjangoModelFactory):
@@ -37,6 +38,8 @@ class ConsentFactory(factory.django.DjangoModelFactory):
         model = Consent
 
     migrant = factory.SubFactory(MigrantFactory)
+    # Every purpose unless a test names some (docs/domain.md "Consent per purpose").
+    purposes = factory.LazyFunction(lambda: list(ReferralKind.values))
     given_on = datetime.date(2026, 2, 1)
 
 

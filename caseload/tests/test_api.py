@@ -43,8 +43,17 @@ def test_api_journey_register_consent_refer_and_complete(users, api_for, libya, 
     response = office.post(
         f"/api/v1/migrants/{migrant_id}/consents/", {"governments": [egypt.pk], "given_on": "2026-03-01"}, format="json"
     )
+    assert response.status_code == 400 and "purposes" in response.json()["error"]["fields"]
+    response = office.post(
+        f"/api/v1/migrants/{migrant_id}/consents/",
+        {"governments": [egypt.pk], "purposes": ["consular"], "given_on": "2026-03-01"},
+        format="json",
+    )
     assert response.status_code == 201
     assert response.json()[0]["government"] == egypt.pk
+    # The API says in plain words what each purpose shares.
+    [purpose] = response.json()[0]["purposes"]
+    assert purpose["purpose"] == "consular" and "travel document" in purpose["shares"]
     assert office.get(f"/api/v1/migrants/{migrant_id}/consents/").json()[0]["recorded_by"] == "staff_lby"
 
     response = office.post(

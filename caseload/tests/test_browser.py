@@ -47,6 +47,7 @@ def test_consular_referral_from_registration_to_completion(
     # ... records the consent to share with Egypt, and sends a consular referral.
     page.get_by_role("link", name="Record consent").click()
     page.get_by_label(demo["governments"]["EGY"].name).check()
+    page.locator('input[name="purposes"][value="consular"]').check()
     page.get_by_role("button", name="Record consent").click()
     page.wait_for_url(re.compile(rf"/caseload/migrants/{migrant.pk}/$"))
     assert axe_violations(page) == []
@@ -55,7 +56,7 @@ def test_consular_referral_from_registration_to_completion(
     _field(page, "Government").select_option(str(demo["governments"]["EGY"].pk))
     _field(page, "Priority").select_option("urgent")
     page.get_by_label("What is asked").fill("Emergency travel document: passport lost in Tripoli.")
-    page.get_by_role("button", name="Save referral").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     page.wait_for_url(re.compile(r"/caseload/referrals/\d+/$"))
     referral = Referral.objects.get(migrant=migrant)
     assert page.locator("#referral-status").inner_text() == "Sent"

@@ -18,7 +18,7 @@ def caseload(demo, libya):
     egypt, unhcr = demo["governments"]["EGY"], demo["partners"]["unhcr"]
     for n in range(60):
         migrant = MigrantFactory(office=lby, crisis=libya, vulnerabilities=["medical_need"] if n % 3 else [])
-        Consent.objects.create(migrant=migrant, government=egypt, given_on="2026-02-01")
+        Consent.objects.create(migrant=migrant, government=egypt, purposes=["consular"], given_on="2026-02-01")
         ReferralFactory(migrant=migrant, recipient_government=egypt, kind="consular", status="sent")
         ReferralFactory(migrant=migrant, recipient_partner=unhcr, kind="shelter", status="acknowledged")
     return lby

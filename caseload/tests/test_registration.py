@@ -189,12 +189,12 @@ def test_browser_referral_and_consent_forms(users, client_for, demo, libya, egyp
         reverse("caseload:referral_create", args=[migrant.pk]),
         {"kind": "consular", "recipient_government": egypt.pk, "priority": "urgent", "send": "on"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "override_reason" in response.context["form"].errors
     assert not Referral.objects.filter(migrant=migrant).exists()
     response = client.post(
         reverse("caseload:consent_create", args=[migrant.pk]),
-        {"governments": [egypt.pk], "given_on": timezone.localdate().isoformat()},
+        {"governments": [egypt.pk], "purposes": ["consular"], "given_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
     assert Consent.objects.get(migrant=migrant).recorded_by == users["staff_lby"]
@@ -214,7 +214,7 @@ def test_browser_referral_and_consent_forms(users, client_for, demo, libya, egyp
 
 def test_staff_edit_the_case_and_withdraw_consent(users, client_for, demo, libya, egypt):
     migrant = MigrantFactory(office=demo["offices"]["lby"], crisis=libya)
-    consent = Consent.objects.create(migrant=migrant, government=egypt, given_on="2026-02-01")
+    consent = Consent.objects.create(migrant=migrant, government=egypt, purposes=["consular"], given_on="2026-02-01")
     client = client_for(users["staff_lby"])
     url = reverse("caseload:migrant_edit", args=[migrant.pk])
     page = client.get(url)
@@ -261,3 +261,33 @@ def test_an_invalid_filter_shows_its_error_and_no_rows(users, client_for, demo, 
     assert response.status_code == 200
     assert migrant.reference not in response.content.decode()
     assert "field-error" in response.content.decode()
+
+
+def test_one_submit_shows_every_error_at_once_with_a_summary(users, client_for, demo, libya):
+    client = client_for(users["staff_lby"])
+    response = client.post(
+        reverse("caseload:migrant_create"),
+        {
+            "crisis": libya.pk,
+            "office": demo["offices"]["lby"].pk,
+            "given_name": "Amal",
+            "family_name": "Said",
+            "sex": "female",
+            "date_of_birth": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+            "nationality": "EGY",
+            "document_status": "none",
+            "location_country": "LBY",
+            "population_group": "",
+            "intention": "undecided",
+            "legal_basis": "consent",
+            "phone": "not a phone",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"date_of_birth", "phone", "population_group"} <= set(errors)
+    page = response.content.decode()
+    summary = page.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    for field in ("date_of_birth", "phone", "population_group"):
+        assert f'href="#id_{field}"' in summary
+    assert not Migrant.objects.filter(family_name="Said").exists()

@@ -16,6 +16,9 @@ def test_demo_caseload_has_every_kind_in_every_state_and_is_idempotent(libya):
     assert result["overdue"] > 0
     assert Referral.objects.filter(kind="counter_trafficking").exists()
     assert set(Migrant.objects.values_list("nationality", flat=True).distinct()) == {"EGY", "BGD", "NER", "TCD"}
+    # Coherent: no adult is flagged as an unaccompanied child.
+    flagged = Migrant.objects.filter(vulnerabilities__icontains='"unaccompanied_child"')
+    assert all((m.age() or 0) < 18 for m in flagged)
     before = (Migrant.objects.count(), Referral.objects.count())
     seed()
     assert (Migrant.objects.count(), Referral.objects.count()) == before

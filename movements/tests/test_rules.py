@@ -204,7 +204,11 @@ def test_the_referrals_follow_the_movement(staff, users, libya, convoy, banglade
     referrals = []
     for person in travellers:
         caseload_services.consent_record(
-            actor=staff, migrant=person, governments=[bangladesh], given_on=datetime.date(2026, 2, 1)
+            actor=staff,
+            migrant=person,
+            governments=[bangladesh],
+            purposes=["transport"],
+            given_on=datetime.date(2026, 2, 1),
         )
         referral = caseload_services.referral_create(
             actor=staff, migrant=person, kind="transport", recipient_government=bangladesh, priority="urgent", send=True
@@ -250,7 +254,11 @@ def test_the_travel_document_of_the_consular_referral_counts(staff, users, libya
         actor=staff, migrant=lost, kind="consular", recipient_government=bangladesh, priority="urgent"
     )
     caseload_services.consent_record(
-        actor=staff, migrant=lost, governments=[bangladesh], given_on=datetime.date(2026, 2, 1)
+        actor=staff,
+        migrant=lost,
+        governments=[bangladesh],
+        purposes=["consular", "transport"],
+        given_on=datetime.date(2026, 2, 1),
     )
     caseload_services.referral_transition(actor=staff, referral_id=referral.pk, to="sent")
     gov = users["gov_bgd"]

@@ -43,7 +43,12 @@ def dhaka(staff, libya, bangladesh, agency, chief):
     )
     consenting = register(staff, libya, given_name="Consenting", document_number="BG0000001")
     caseload_services.consent_record(
-        actor=staff, migrant=consenting, governments=[bangladesh], partners=[agency], given_on=datetime.date(2026, 2, 1)
+        actor=staff,
+        migrant=consenting,
+        governments=[bangladesh],
+        partners=[agency],
+        purposes=["transport"],
+        given_on=datetime.date(2026, 2, 1),
     )
     overridden = register(staff, libya, given_name="Overridden", document_number="BG0000002")
     silent = register(staff, libya, given_name="Silent", document_number="BG0000003")
@@ -104,7 +109,11 @@ def test_once_everyone_is_covered_the_government_gets_its_minimised_manifest(api
     staff = users["staff_lby"]
     for person in (dhaka["silent"], dhaka["trafficked"]):
         caseload_services.consent_record(
-            actor=staff, migrant=person, governments=[bangladesh], given_on=datetime.date(2026, 2, 2)
+            actor=staff,
+            migrant=person,
+            governments=[bangladesh],
+            purposes=["transport"],
+            given_on=datetime.date(2026, 2, 2),
         )
     gov = api_for(users["gov_bgd"])
     response = gov.get(f"/api/v1/movements/{dhaka['movement'].pk}/manifest/?version=government&format=csv")

@@ -91,7 +91,11 @@ def test_every_rule_the_table_names_is_registered_and_every_family_told_has_an_o
         "coordination_list",
         "hq_for_level_2_3",
         "endpoint_owner",
+        "level_approvers",
+        "crisis_office",
         "referral_recipient",
+        "referral_other_side",
+        "referral_office",
         "movement_destination_government",
         "movement_receiving_partner",
     }

@@ -59,7 +59,13 @@ def _referral_world(*, send: bool):
             "population_group": "international_migrant",
         },
     )
-    consent_record(actor=chief, migrant=migrant, governments=[government], given_on=datetime.date(2026, 1, 2))
+    consent_record(
+        actor=chief,
+        migrant=migrant,
+        governments=[government],
+        purposes=["consular"],
+        given_on=datetime.date(2026, 1, 2),
+    )
     referral = referral_create(
         actor=chief, migrant=migrant, kind="consular", recipient_government=government, priority="normal", send=send
     )

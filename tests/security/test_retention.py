@@ -75,6 +75,7 @@ def _people(chief, office, crisis, government, n=3):
             actor=chief,
             migrant=migrant,
             governments=[government],
+            purposes=["consular"],
             given_on=datetime.date(2021, 1, 1),
             note="Ali's wife",
         )

@@ -87,7 +87,13 @@ class ReferralMachine(RuleBasedStateMachine):
                 "population_group": "international_migrant",
             },
         )
-        consent_record(actor=chief, migrant=migrant, governments=[government], given_on=datetime.date(2026, 1, 2))
+        consent_record(
+            actor=chief,
+            migrant=migrant,
+            governments=[government],
+            purposes=["consular"],
+            given_on=datetime.date(2026, 1, 2),
+        )
         self.referral = referral_create(
             actor=chief, migrant=migrant, kind="consular", recipient_government=government, priority="normal"
         )

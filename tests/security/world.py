@@ -93,7 +93,12 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
     migrant = migrant_register(actor=chief, office=office, crisis=crisis, data=data)
     twin = migrant_register(actor=chief, office=office, crisis=crisis, data=data)
     consent = consent_record(
-        actor=chief, migrant=migrant, governments=[government], partners=[partner], given_on=datetime.date(2026, 2, 1)
+        actor=chief,
+        migrant=migrant,
+        governments=[government],
+        partners=[partner],
+        purposes=["consular", "health"],
+        given_on=datetime.date(2026, 2, 1),
     )[0]
     webhook = WebhookEndpointFactory(government=government, created_by=hq)
     partner_webhook = WebhookEndpointFactory(government=None, partner=partner, created_by=hq)
