@@ -4,7 +4,12 @@ import os
 
 from celery import Celery
 
+from . import kombu_fix
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mcof_site.settings")
+
+# A worker must survive the loss of its broker while it holds unacknowledged messages.
+kombu_fix.install()
 
 app = Celery("mcof_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
