@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .forms import AuditSearchForm
+from .heartbeat import worker_health
 from .selectors import audit_entries_visible_to
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,14 @@ def _broker_ok() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+def _worker_state() -> dict:
+    try:
+        return worker_health().as_dict()
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("health: heartbeat check failed: %s", exc)
+        return {"consuming": False, "detail": type(exc).__name__}
+
+
 @login_not_required
 @never_cache
 @require_GET
@@ -50,6 +59,9 @@ def health(request: HttpRequest) -> JsonResponse:
         "status": "ok" if healthy else "unavailable",
         "database": {"ok": db_ok, "detail": db_detail},
         "broker": {"ok": broker_ok, "detail": broker_detail},
+        # Reported, not part of the status: the web answers even while no worker consumes, and the
+        # worker's own watchdog (manage.py worker_health) restarts it.
+        "worker": _worker_state() if db_ok else {"consuming": False},
     }
     return JsonResponse(body, status=200 if healthy else 503)
 
