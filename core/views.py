@@ -89,6 +89,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    from django.utils.translation import gettext as _
+
+    error = {"status": 404, "code": "not_found", "message": _("No API resource at this address."), "fields": {}}
+    return JsonResponse({"error": error}, status=404)
+
+
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "errors/403.html", status=403)
 
