@@ -190,7 +190,7 @@ def _unacked(broker_url: str) -> int:
 
 # Retries ride the broker on a countdown, as in production (NOTIFICATIONS_COUNTDOWN_MAX_SECONDS):
 # after the first attempts fail, the worker holds every retry as an unacknowledged message.
-BROKER_RETRIES = {"NOTIFICATIONS_RETRY_DELAYS": [15] * 9, "NOTIFICATIONS_LEASE_SECONDS": 5}
+BROKER_RETRIES = {"NOTIFICATIONS_RETRY_DELAYS": [40] * 9, "NOTIFICATIONS_LEASE_SECONDS": 5}
 
 
 def test_redis_killed_under_the_production_worker_loses_nothing(transactional_db, crisis, egypt, settings):
@@ -215,7 +215,7 @@ def test_redis_killed_under_the_production_worker_loses_nothing(transactional_db
             def idle_holding_retries() -> bool:
                 return receiver.count() >= 200 and _queue_length(server.url) == 0 and _unacked(server.url) >= 20
 
-            assert wait_for(idle_holding_retries, timeout=90), worker_log(worker)
+            assert wait_for(idle_holding_retries, timeout=120), worker_log(worker)
             held = _unacked(server.url)
             server.stop()  # whatever was queued is gone with it, and the worker's connection breaks
             send_referrals(crisis, egypt, 100)  # committed while the broker is down
