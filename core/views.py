@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from .forms import AuditSearchForm
 from .heartbeat import worker_health
@@ -89,12 +91,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
-def api_not_found(request: HttpRequest) -> JsonResponse:
-    from django.utils.translation import gettext as _
+class ApiNotFound(APIView):
+    """Any path under /api/ that matches no route: the API's JSON error shape, after the API's
+    authentication (anonymous callers are asked to sign in, as on every API path)."""
 
-    error = {"status": 404, "code": "not_found", "message": _("No API resource at this address."), "fields": {}}
-    return JsonResponse({"error": error}, status=404)
+    def get(self, request, *args, **kwargs):
+        from django.utils.translation import gettext as _
+
+        raise NotFound(_("No API resource at this address."))
+
+    post = put = patch = delete = get
+
+
+api_not_found = ApiNotFound.as_view()
 
 
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:

@@ -81,7 +81,11 @@ def test_an_xlsx_export_copes_with_control_characters_already_stored(api_for, us
 
 @pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v2/crises/", "/api/v1/crises/1/nothing/"])
 def test_an_unknown_api_path_answers_the_json_error_shape(api_for, users, client, path):
-    for answer in (api_for(users["hq"]).get(path), client.get(path)):
+    for method in ("get", "post"):
+        answer = getattr(api_for(users["hq"]), method)(path)
         assert answer.status_code == 404
         assert answer["Content-Type"].startswith("application/json")
         assert answer.json()["error"]["status"] == 404
+    anonymous = client.get(path)
+    assert anonymous.status_code in (401, 403)
+    assert anonymous.json()["error"]["status"] == anonymous.status_code
