@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import text
         from .middleware import stamp_session_on_login
+
+        text.install()
 
         user_logged_in.connect(stamp_session_on_login, dispatch_uid="core.stamp_session_on_login", weak=False)

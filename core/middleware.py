@@ -67,3 +67,32 @@ class AbsoluteSessionLifetimeMiddleware:
             if now - session.get(SESSION_RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
                 session[SESSION_RENEWED_KEY] = now  # a change: the session is saved with a new expiry
         return self.get_response(request)
+
+
+class RefuseControlCharactersMiddleware:
+    """A query string with a control character (core.text) is refused with a 400 naming the
+    parameter, in the API's error shape under /api/, before any view reads it."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest, JsonResponse
+        from django.utils.translation import gettext as _
+
+        from .text import has_control_characters, refuse_control_characters
+
+        bad = sorted({key for key, values in request.GET.lists() for v in [key, *values] if has_control_characters(v)})
+        if not bad:
+            return self.get_response(request)
+        message = str(refuse_control_characters.message)
+        if request.path.startswith("/api/"):
+            fields = {key: [message] for key in bad}
+            error = {
+                "status": 400,
+                "code": "invalid",
+                "message": _("The request has invalid fields."),
+                "fields": fields,
+            }
+            return JsonResponse({"error": error}, status=400)
+        return HttpResponseBadRequest(message)

@@ -19,6 +19,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from .text import CONTROL_CHARACTERS
+
 CSV = "csv"
 XLSX = "xlsx"
 CONTENT_TYPES = {
@@ -70,8 +72,10 @@ def cell_value(value: Any) -> Any:
     if value is None or isinstance(value, (int, float, datetime.date)):
         return value
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(item) for item in value)
-    return str(value)
+        value = ", ".join(str(item) for item in value)
+    # A control character stored before the API refused them (core.text) would make openpyxl
+    # refuse the whole workbook: each is written as U+FFFD, visibly replaced.
+    return CONTROL_CHARACTERS.sub("\ufffd", str(value))
 
 
 class _Echo:

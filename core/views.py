@@ -9,8 +9,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from .forms import AuditSearchForm
+from .heartbeat import worker_health
 from .selectors import audit_entries_visible_to
 
 logger = logging.getLogger(__name__)
@@ -39,6 +42,14 @@ def _broker_ok() -> tuple[bool, str]:
         return False, type(exc).__name__
 
 
+def _worker_state() -> dict:
+    try:
+        return worker_health().as_dict()
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("health: heartbeat check failed: %s", exc)
+        return {"consuming": False, "detail": type(exc).__name__}
+
+
 @login_not_required
 @never_cache
 @require_GET
@@ -50,6 +61,9 @@ def health(request: HttpRequest) -> JsonResponse:
         "status": "ok" if healthy else "unavailable",
         "database": {"ok": db_ok, "detail": db_detail},
         "broker": {"ok": broker_ok, "detail": broker_detail},
+        # Reported, not part of the status: the web answers even while no worker consumes, and the
+        # worker's own watchdog (manage.py worker_health) restarts it.
+        "worker": _worker_state() if db_ok else {"consuming": False},
     }
     return JsonResponse(body, status=200 if healthy else 503)
 
@@ -75,6 +89,21 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "core/audit.html",
         {"form": form, "entries": page[:AUDIT_PAGE_SIZE], "next_before": next_before, "query": query.urlencode()},
     )
+
+
+class ApiNotFound(APIView):
+    """Any path under /api/ that matches no route: the API's JSON error shape, after the API's
+    authentication (anonymous callers are asked to sign in, as on every API path)."""
+
+    def get(self, request, *args, **kwargs):
+        from django.utils.translation import gettext as _
+
+        raise NotFound(_("No API resource at this address."))
+
+    post = put = patch = delete = get
+
+
+api_not_found = ApiNotFound.as_view()
 
 
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:

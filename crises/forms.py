@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import PG_INT_MAX
 from core.countries import country_choices
 
 from .models import AffectedGroup, ApproverKind, Audience, Crisis, CrisisType, Movement, Phase
@@ -140,7 +141,7 @@ class PhaseChangeForm(forms.Form):
 
 class FigureForm(forms.Form):
     group = forms.ChoiceField(label=_("Affected group"), choices=AffectedGroup.choices)
-    figure = forms.IntegerField(label=_("Estimated number"), min_value=0)
+    figure = forms.IntegerField(label=_("Estimated number"), min_value=0, max_value=PG_INT_MAX)
     as_of = forms.DateField(label=_("As of"), widget=DateInput)
     source = forms.CharField(label=_("Source"), max_length=200)
 

@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.AbsoluteSessionLifetimeMiddleware",
@@ -251,9 +252,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 100)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A worker whose last heartbeat is older than the maximum age is not consuming: /health/ says so,
+# `manage.py worker_health` fails and the watchdogs restart it (core.heartbeat, docs/operations.md).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 20, minimum=1)
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 60, minimum=1)
 # Each app adds its periodic tasks here; every one of them takes a lock (core.locks).
 CELERY_BEAT_SCHEDULE: dict = {
-    "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    # Proof that a worker consumes (core.heartbeat): each tick travels through the broker.
+    "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": timedelta(seconds=WORKER_HEARTBEAT_SECONDS)},
     "crises-level-reviews": {"task": "crises.tasks.remind_level_reviews", "schedule": timedelta(hours=1)},
     # The notification outbox: re-send what a lost message or a dead worker left, and queue the
     # retries whose wait was too long for the broker.

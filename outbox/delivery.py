@@ -34,7 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .conf import conf
-from .destinations import url_problem
+from .destinations import DestinationRefused, pin_transport, url_problem
 from .models import DeliveryAttempt, Notification, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def http_client() -> httpx.Client:
     if _client is None or _client_pid != os.getpid():
         # TCP_NODELAY: headers and body go out in two writes; without it Nagle's algorithm and
         # the receiver's delayed ACK add ~40 ms to every request on a kept-alive connection.
-        transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+        transport = pin_transport(httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]))
         _client = httpx.Client(
             transport=transport,
             timeout=conf("NOTIFICATIONS_HTTP_TIMEOUT"),
@@ -98,14 +98,17 @@ def http_client() -> httpx.Client:
 
 
 def send_webhook(notification: Notification) -> Outcome:
-    # Checked at every delivery: a host name may have been pointed at a private address since.
-    refused = url_problem(notification.endpoint.url, resolve=True)
+    # Checked at every delivery: what the URL says here, and the address the host name resolves to
+    # when the client connects, in PinnedBackend (outbox.destinations), to that same address.
+    refused = url_problem(notification.endpoint.url, resolve=False)
     if refused:
         return Outcome(ok=False, error=_("Not sent: %(reason)s") % {"reason": refused}, duration_ms=0)
     headers, body = webhook_request(notification)
     started = time.monotonic()
     try:
         response = http_client().post(notification.endpoint.url, content=body, headers=headers)
+    except DestinationRefused as exc:
+        return Outcome(ok=False, error=_("Not sent: %(reason)s") % {"reason": exc}, duration_ms=_ms(started))
     except httpx.HTTPError as exc:
         return Outcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:500], duration_ms=_ms(started))
     duration = _ms(started)

@@ -6,6 +6,11 @@ the delivery worker a way in (server-side request forgery, OWASP ASVS 5.0 V1.3 a
 checked when an endpoint is saved (a literal address or a local host name) and again before every
 delivery, when the host name is resolved: every address it resolves to must be a public one.
 
+The delivery connects to the very address it checked (``PinnedBackend``, the network backend of
+the delivery's HTTP client): the name is resolved once, at connection time, and the socket opens
+to that checked address. A DNS answer that changes between a check and the connection (DNS
+rebinding: a public address first, 127.0.0.1 next) cannot reach the private address.
+
 ``WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` lifts the check for a local trial or the tests, whose receivers
 listen on 127.0.0.1.
 """
@@ -14,8 +19,10 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import typing
 from urllib.parse import urlsplit
 
+import httpcore
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -73,3 +80,44 @@ def validate_webhook_url(url: str) -> None:
     problem = url_problem(url, resolve=False)
     if problem:
         raise ValidationError(problem, code="private_address")
+
+
+class DestinationRefused(Exception):
+    """The host of a webhook resolved to an address it may not be sent to; nothing was sent."""
+
+
+class PinnedBackend(httpcore.SyncBackend):
+    """httpcore's network backend, resolving the host itself: every address it answers must be
+    public, and the socket connects to the first of them, the address that was checked."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, UnicodeError, ValueError) as exc:
+            raise DestinationRefused(_("%(host)s does not resolve to an address.") % {"host": host}) from exc
+        addresses = [info[4][0].split("%", 1)[0] for info in infos]
+        for address in addresses:
+            problem = _address_problem(ipaddress.ip_address(address))
+            if problem:
+                raise DestinationRefused(
+                    _("%(host)s resolves to a private address: %(problem)s") % {"host": host, "problem": problem}
+                )
+        return super().connect_tcp(addresses[0], port, timeout, local_address, socket_options)
+
+
+def pin_transport(transport):
+    """Make an ``httpx.HTTPTransport`` connect only through ``PinnedBackend``."""
+    pool = transport._pool
+    if not hasattr(pool, "_network_backend"):  # httpcore changed: refuse to send unguarded
+        raise RuntimeError("httpcore.ConnectionPool has no _network_backend: outbox.destinations must be updated")
+    pool._network_backend = PinnedBackend()
+    return transport

@@ -36,8 +36,37 @@ trap stop INT TERM EXIT
 "$VENV/gunicorn" mcof_site.wsgi:application --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" \
   --access-logfile - --error-logfile - --graceful-timeout 5 &
 pids+=($!)
-"$VENV/celery" -A mcof_site worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}" \
-  --hostname "worker@%h" &
+# The worker, restarted when it exits and when its heartbeat (core.heartbeat: a task beat queues
+# every 20 s through the broker) is older than a minute: alive but not consuming.
+supervise_worker() {
+  local wpid=""
+  trap '[ -n "$wpid" ] && kill -TERM "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null; exit 0' INT TERM
+  while true; do
+    "$VENV/celery" -A mcof_site worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}" \
+      --hostname "worker@%h" &
+    wpid=$!
+    local started
+    started=$(date +%s)
+    while kill -0 "$wpid" 2>/dev/null; do
+      sleep "${WATCHDOG_INTERVAL:-20}" &
+      wait $! || true
+      # A minute and a half to start and receive its first heartbeat before it is judged.
+      if (($(date +%s) - started > ${WATCHDOG_GRACE:-90})) \
+        && ! "$VENV/python" manage.py worker_health --max-age "${WORKER_HEARTBEAT_MAX_AGE_SECONDS:-60}" >&2; then
+        echo "watchdog: the worker is not consuming; restarting it" >&2
+        kill -TERM "$wpid" 2>/dev/null || true
+        sleep 10 &
+        wait $! || true
+        kill -KILL "$wpid" 2>/dev/null || true
+      fi
+    done
+    wait "$wpid" 2>/dev/null || true
+    echo "watchdog: the worker exited; starting it again" >&2
+    sleep 2 &
+    wait $! || true
+  done
+}
+supervise_worker &
 pids+=($!)
 "$VENV/celery" -A mcof_site beat --loglevel=INFO --schedule var/celerybeat-schedule &
 pids+=($!)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.bounds import PG_INT_MAX
+
 from ..models import AffectedFigure, AffectedGroup, Crisis, CrisisType, LevelProposal, Movement, Phase, PhaseChange
 
 
@@ -65,7 +67,7 @@ class PhaseChangeInputSerializer(serializers.Serializer):
 
 class FigureInputSerializer(serializers.Serializer):
     group = serializers.ChoiceField(choices=AffectedGroup.choices)
-    figure = serializers.IntegerField(min_value=0)
+    figure = serializers.IntegerField(min_value=0, max_value=PG_INT_MAX)
     as_of = serializers.DateField()
     source = serializers.CharField(max_length=200)
 

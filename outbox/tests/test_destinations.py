@@ -107,3 +107,61 @@ def test_a_host_name_resolving_to_a_private_address_is_refused_at_delivery(guard
         problem = url_problem(f"http://{host}:8000/hook", resolve=True)
         assert problem and "resolves to a private address" in problem, (host, problem)
     assert "does not resolve" in url_problem("http://no-such-host.invalid/hook", resolve=True)
+
+
+class RebindingResolver:
+    """A DNS server that answers a public address first and 127.0.0.1 after (DNS rebinding)."""
+
+    def __init__(self, host: str, real=socket.getaddrinfo) -> None:
+        self.host, self.real, self.answers = host, real, []
+
+    def __call__(self, host, port, *args, **kwargs):
+        if host != self.host:
+            return self.real(host, port, *args, **kwargs)
+        address = "203.0.114.9" if not self.answers else "127.0.0.1"
+        self.answers.append(address)
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+
+def test_the_address_checked_is_the_address_connected_to(guarded, settings, monkeypatch, demo, libya, egypt_hook):  # noqa: F811
+    """The name answers a public address to the check and 127.0.0.1 to a second lookup: the
+    delivery connects to the address it checked (which does not answer here), never to the
+    receiver listening on 127.0.0.1, and the name is looked up once."""
+    import outbox.delivery
+
+    settings.NOTIFICATIONS_HTTP_TIMEOUT = 1.0
+    monkeypatch.setattr(outbox.delivery, "_client", None)  # a client made with the short timeout
+    resolver = RebindingResolver("hooks.example.org")
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with Receiver() as receiver:
+        port = receiver.server.server_address[1]
+        egypt_hook.url = f"http://hooks.example.org:{port}/hook"
+        egypt_hook.save(update_fields=["url"])
+        notification = Notification.objects.get(
+            event=events.referral_sent(libya, government=demo["governments"]["EGY"]), endpoint=egypt_hook
+        )
+        notification_deliver(notification.pk)
+        assert receiver.requests == []
+    assert resolver.answers == ["203.0.114.9"]
+    attempt = DeliveryAttempt.objects.get(notification=notification)
+    assert attempt.succeeded is False and attempt.response_code is None
+    assert "Connect" in attempt.error or "Timeout" in attempt.error, attempt.error
+
+
+def test_a_name_resolving_to_a_private_address_at_connection_is_not_sent(guarded, monkeypatch, demo, libya, egypt_hook):  # noqa: F811
+    import outbox.delivery
+
+    monkeypatch.setattr(outbox.delivery, "_client", None)
+    resolver = RebindingResolver("hooks.example.org")
+    resolver.answers.append("the public answer went to someone else")
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with Receiver() as receiver:
+        egypt_hook.url = f"http://hooks.example.org:{receiver.server.server_address[1]}/hook"
+        egypt_hook.save(update_fields=["url"])
+        notification = Notification.objects.get(
+            event=events.referral_sent(libya, government=demo["governments"]["EGY"]), endpoint=egypt_hook
+        )
+        notification_deliver(notification.pk)
+        assert receiver.requests == []
+    attempt = DeliveryAttempt.objects.get(notification=notification)
+    assert attempt.error.startswith("Not sent: hooks.example.org resolves to a private address: 127.0.0.1")

@@ -25,8 +25,14 @@ def start_worker(
     name: str = "w1",
     pool: str = "solo",
     concurrency: int = 1,
+    production: bool = False,
 ) -> subprocess.Popen:
-    """A ``celery worker`` subprocess; its output goes to a temporary file (a full pipe would stall it)."""
+    """A ``celery worker`` subprocess; its output goes to a temporary file (a full pipe would stall it).
+    ``production`` starts it as ``scripts/run.sh`` and the README's production section do: a prefork
+    pool with gossip, mingle and heartbeat on (the pool and concurrency given are then ignored)."""
+    if production:
+        pool, concurrency = "prefork", 2
+    quiet = [] if production else ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "outbox.tests.settings_worker",
@@ -35,7 +41,7 @@ def start_worker(
         "CELERY_BROKER_URL": broker_url,
     }
     log = tempfile.NamedTemporaryFile(prefix=f"celery-{name}-", suffix=".log", delete=False)  # noqa: SIM115
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -45,9 +51,7 @@ def start_worker(
             "worker",
             f"--pool={pool}",
             f"--concurrency={concurrency}",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
+            *quiet,
             "--loglevel=WARNING",
             f"--hostname={name}@%h",
         ],
@@ -56,6 +60,16 @@ def start_worker(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    process.log_path = log.name  # type: ignore[attr-defined]
+    return process
+
+
+def worker_log(process: subprocess.Popen) -> str:
+    """The last lines the worker wrote (for an assertion's message)."""
+    path = getattr(process, "log_path", None)
+    if not path:
+        return ""
+    return Path(path).read_text(errors="replace")[-4000:]
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:

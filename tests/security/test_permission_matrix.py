@@ -304,6 +304,8 @@ SOFT_REFUSAL = {
 
 EXPECTED: dict[str, dict[str, str]] = {
     "api-docs": {"GET": SIGNED_IN},
+    # Any other path under /api/: a JSON 404 for every signed-in role, the sign-in for the others.
+    "api-not-found": {"GET": "", "POST": "", "PUT": "", "PATCH": "", "DELETE": ""},
     "api-token": {"POST": EVERYONE},
     "audit": {"GET": "hq", "POST": "hq"},
     "caseload:case_share": {"GET": "chief", "POST": "chief"},
