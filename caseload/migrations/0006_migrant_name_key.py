@@ -54,7 +54,6 @@ class Migration(migrations.Migration):
             name="given_name_key",
             field=models.CharField(default="", editable=False, max_length=100),
         ),
-        migrations.RunPython(fill_name_keys, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="migrant",
             index=models.Index(
@@ -79,4 +78,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(create_trigram_index, drop_trigram_index),
+        # Last: PostgreSQL builds no index on a table with updates pending in the transaction.
+        migrations.RunPython(fill_name_keys, migrations.RunPython.noop, elidable=True),
     ]

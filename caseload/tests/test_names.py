@@ -248,11 +248,25 @@ def unrelated_pairs(n: int, seed: int = 16) -> list[tuple[tuple[str, str], tuple
     return out
 
 
+def test_no_more_than_1_percent_of_10000_unrelated_pairs_match_the_rule():
+    """The finder's rule on 10,000 pairs: trigram similarity (pg_trgm's, see above) of the normalised
+    names or of the name keys at the finder's thresholds."""
+    flagged = 0
+    for a, b in unrelated_pairs(10_000):
+        norm_a, norm_b = normalise_name(" ".join(a)), normalise_name(" ".join(b))
+        key_a, key_b = (f"{name_key(a[0])} {name_key(a[1])}", f"{name_key(b[0])} {name_key(b[1])}")
+        flagged += (
+            trigram_similarity(norm_a, norm_b) >= dedup.NAME_SIMILARITY
+            or trigram_similarity(key_a, key_b) >= dedup.KEY_SIMILARITY
+        )
+    assert flagged <= 0.01 * 10_000, flagged
+
+
 @pytest.mark.django_db
-def test_no_more_than_1_percent_of_10000_unrelated_pairs_are_flagged(office, libya):
+def test_the_finder_flags_no_more_than_1_percent_of_unrelated_pairs(office, libya):
     start = datetime.date(1950, 1, 1)
     people = []
-    sample = unrelated_pairs(10_000)
+    sample = unrelated_pairs(1_000)
     for i, (a, b) in enumerate(sample):
         dob = start + datetime.timedelta(days=i)  # each pair alone with its date of birth
         people.append(_migrant(office, libya, *a, dob, "SYR", f"UA-{i:05d}"))
