@@ -158,8 +158,6 @@ def duplicates_find(*, office_id: int, crisis_id: int | None = None) -> int:
         key = (pair[0], pair[1])
         if key not in best or pair[2] == DuplicateCandidate.Reason.DOCUMENT:
             best[key] = pair
-        elif best[key][2] == pair[2] and pair[3] > best[key][3]:
-            best[key] = pair  # the closer of the two name similarities (spelling, key)
     if not best:
         return 0
     known = DuplicateCandidate.objects.filter(office_id=office_id)
