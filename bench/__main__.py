@@ -3,6 +3,7 @@
 make bench                                   # 1M migrants on postgres://.../mcof_bench
 .venv/bin/python -m bench --fresh            # drop and reload the database first
 .venv/bin/python -m bench --scale 0.02       # a small trial (20,000 migrants)
+.venv/bin/python -m bench --scale 0.3 --only "Name search"   # one scenario, printed, RESULTS.md untouched
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 1M migrants and 300k referrals")
     parser.add_argument("--requests", type=int, default=200, help="requests per measured page (at least 200)")
     parser.add_argument("--duration", type=int, default=30, help="seconds of mixed workload (0: skip it)")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="SCENARIO", help="measure only this scenario (repeatable)"
+    )
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
@@ -31,6 +35,9 @@ def main(argv: list[str] | None = None) -> None:
     generate.setup_django()
     from . import displacement, measure, movements, sitreps
 
+    if args.only:
+        measure.run_only(args.only, requests=args.requests, log=log)
+        return
     log("measuring a movement of 1,000 passengers")
     movement_lines = movements.measure(log=log)
     log("measuring displacement tracking at 5,000 sites")

@@ -577,6 +577,25 @@ def write_results(scenarios, mixed, info, *, command, started, elapsed, load_sta
     RESULTS.write_text("\n".join(lines))
 
 
+def run_only(names: list[str], *, requests: int, log=print) -> list[Scenario]:
+    """Measure the named scenarios and print their figures (a bounded check of one change;
+    RESULTS.md is left as it is)."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    dsn = os.environ["DATABASE_URL"]
+    large = large_tables(dsn)
+    scenarios = [s for s in build_scenarios() if s.name in names]
+    unknown = set(names) - {s.name for s in scenarios}
+    if unknown:
+        raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    for scenario in scenarios:
+        measure_scenario(scenario, dsn, requests, large, log)
+        log(f"  main query: {scenario.main_sql[:300]}")
+        log("  plan: " + " / ".join(line.strip() for line in scenario.plan.splitlines()[:12]))
+    return scenarios
+
+
 def run(*, requests: int, duration: int, command: str, t0: float, log=print, notes=None) -> list[Scenario]:
     from django.core.management import call_command
 

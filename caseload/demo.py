@@ -32,6 +32,7 @@ from .models import (
     Sex,
     Vulnerability,
 )
+from .names import name_key
 from .services import sensitivity_refresh
 from .validators import normalise_document, normalise_name
 from .workflow import BY_TARGET, CLOSED, RECIPIENT, side_of
@@ -147,6 +148,8 @@ def seed(stdout=None) -> dict:
                 family_name=family_name,
                 given_name_norm=normalise_name(given_name),
                 family_name_norm=normalise_name(family_name),
+                given_name_key=name_key(given_name),
+                family_name_key=name_key(family_name),
                 sex=Sex.FEMALE if given_name in given[-3:] else Sex.MALE,
                 date_of_birth=date(rng.randrange(1960, 2006), rng.randrange(1, 13), rng.randrange(1, 29))
                 if known_birth

@@ -16,6 +16,7 @@ from crises.selectors import crises_visible_to
 from sectors.referral_kinds import ReferralKind
 
 from .models import DocumentStatus, Migrant, Referral, ReferralStatus, Vulnerability
+from .names import name_key
 from .validators import normalise_document, normalise_name
 from .workflow import overdue_q
 
@@ -75,7 +76,13 @@ class MigrantFilter(django_filters.FilterSet):
         by_name = Q()
         for word in words:
             by_name &= Q(family_name_norm__startswith=word) | Q(given_name_norm__startswith=word)
-        condition = by_name if words else Q(pk__in=[])
+        # Across scripts: each word of the query's name key begins the key of the given or the family
+        # name, so that "محمد حسن" finds "Mohamed Hassan" and back (docs/domain.md "Names across scripts").
+        keys = name_key(value).split()
+        by_key = Q()
+        for key in keys:
+            by_key &= Q(family_name_key__startswith=key) | Q(given_name_key__startswith=key)
+        condition = (by_name | by_key if keys else by_name) if words else Q(pk__in=[])
         if document:
             condition |= Q(document_number_norm=document)
         return queryset.filter(condition)

@@ -167,6 +167,18 @@ class Migrant(models.Model):
         output_field=models.CharField(max_length=201),
         db_persist=True,
     )
+    # The full name in the consonants of one Latin alphabet, whatever its script ("محمد حسن" and
+    # "Mohamed Hassan" -> "mhmd hsn"; caseload.names, docs/domain.md "Names across scripts"): the
+    # keys of the two names are kept by the services and serve the name search across scripts (by
+    # prefix, as the normalised names do); on PostgreSQL a GIN trigram index on the full key
+    # (migration 0006) serves the duplicate finder.
+    given_name_key = models.CharField(max_length=100, editable=False, default="")
+    family_name_key = models.CharField(max_length=100, editable=False, default="")
+    name_key = models.GeneratedField(
+        expression=Concat("given_name_key", Value(" "), "family_name_key"),
+        output_field=models.CharField(max_length=201),
+        db_persist=True,
+    )
     # The import that created the record: an import is undone as a whole through this link.
     import_batch = models.ForeignKey(
         "ImportBatch",
@@ -219,6 +231,8 @@ class Migrant(models.Model):
                 fields=["family_name_norm"], name="migrant_family_norm_idx", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(fields=["given_name_norm"], name="migrant_given_norm_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["family_name_key"], name="migrant_family_key_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["given_name_key"], name="migrant_given_key_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["document_number_norm"], name="migrant_document_norm_idx"),
             models.Index(
                 fields=["family_name_norm", "given_name_norm", "date_of_birth", "nationality"],

@@ -75,6 +75,7 @@ def crisis_pseudonymise(*, crisis_id: int, limit: int = BATCH) -> int:
             migrant.other_names = ""
             migrant.given_name_norm = normalise_name(migrant.given_name)
             migrant.family_name_norm = normalise_name(token)
+            migrant.given_name_key = migrant.family_name_key = ""  # the keys would still tell the name
             if migrant.date_of_birth is not None:  # the year stays, for age bands
                 migrant.date_of_birth = migrant.date_of_birth.replace(month=1, day=1)
             migrant.document_number = ""
@@ -90,6 +91,8 @@ def crisis_pseudonymise(*, crisis_id: int, limit: int = BATCH) -> int:
                 "other_names",
                 "given_name_norm",
                 "family_name_norm",
+                "given_name_key",
+                "family_name_key",
                 "date_of_birth",
                 "document_number",
                 "document_number_norm",

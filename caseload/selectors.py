@@ -172,16 +172,17 @@ def consents_naming(*, migrant_id: int, government_id: int | None = None, partne
 def possible_duplicates(
     user: AnyUser, *, given_name: str, family_name: str, date_of_birth, nationality: str, document_number: str = ""
 ) -> QuerySet[Migrant]:
-    """Visible migrants with the same normalised name, date of birth and nationality, or the same
-    document number (the warning shown when registering)."""
+    """Visible migrants with the same normalised name, or the same name in another script (the same
+    name key), date of birth and nationality, or the same document number (the warning shown when
+    registering)."""
+    from .names import name_key
     from .validators import normalise_document, normalise_name
 
-    same_person = Q(
-        given_name_norm=normalise_name(given_name),
-        family_name_norm=normalise_name(family_name),
-        nationality=nationality,
-        date_of_birth=date_of_birth,
-    )
+    same_name = Q(given_name_norm=normalise_name(given_name), family_name_norm=normalise_name(family_name))
+    given_key, family_key = name_key(given_name), name_key(family_name)
+    if given_key and family_key:
+        same_name |= Q(given_name_key=given_key, family_name_key=family_key)
+    same_person = same_name & Q(nationality=nationality, date_of_birth=date_of_birth)
     document = normalise_document(document_number)
     condition = same_person | Q(document_number_norm=document) if document else same_person
     return migrants_visible_to(user).filter(condition).select_related("office")[:10]

@@ -34,6 +34,7 @@ from .models import (
     ReferralStatus,
     Vulnerability,
 )
+from .names import name_key
 from .selectors import consent_covers, consents_naming, referrals_visible_to
 from .validators import normalise_document, normalise_name, phone_to_e164
 from .workflow import OPEN, OUTCOME_FIELDS, RECIPIENT, REFERRAL, may_record_outcome, side_of
@@ -77,6 +78,8 @@ def require_office_member(actor: User, office_id: int) -> None:
 def _normalise(migrant: Migrant) -> None:
     migrant.given_name_norm = normalise_name(migrant.given_name)
     migrant.family_name_norm = normalise_name(migrant.family_name)
+    migrant.given_name_key = name_key(migrant.given_name)
+    migrant.family_name_key = name_key(migrant.family_name)
     migrant.document_number_norm = normalise_document(migrant.document_number)
     if migrant.phone:
         try:

@@ -12,12 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.countries import is_iso3
 
+from .names import normalise_arabic
+
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
 def normalise_name(value: str) -> str:
-    """Lower-case, accent-free, single-spaced: "  José  Ñúñez-Díaz" -> "jose nunez diaz"."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
+    """Lower-case, accent-free, single-spaced: "  José  Ñúñez-Díaz" -> "jose nunez diaz"; Arabic
+    letters folded by caseload.names.normalise_arabic: "أَحْمَد  فاطمة" -> "احمد فاطمه"."""
+    decomposed = unicodedata.normalize("NFKD", normalise_arabic(value or ""))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w]+", " ", stripped.casefold()).split())
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..forms import MigrantForm
 from ..models import Migrant, Sex, Vulnerability
+from ..names import name_key
 from ..validators import normalise_document, normalise_name, phone_to_e164
 from .fields import CHOICES, DEFAULTS, IMPORT_FIELDS
 
@@ -172,6 +173,8 @@ class RowValidator:
         row = {**base, **data}
         row["given_name_norm"] = self.normalised(data["given_name"])
         row["family_name_norm"] = self.normalised(data["family_name"])
+        row["given_name_key"] = name_key(data["given_name"])
+        row["family_name_key"] = name_key(data["family_name"])
         row["document_number_norm"] = normalise_document(data.get("document_number", ""))
         row["is_sensitive"] = Vulnerability.VICTIM_OF_TRAFFICKING in (data.get("vulnerabilities") or [])
         return row

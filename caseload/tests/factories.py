@@ -4,6 +4,7 @@ import factory
 
 from accounts.tests.factories import OfficeFactory
 from caseload.models import Consent, DocumentStatus, Migrant, PopulationGroup, Referral, ReferralStatus, Sex
+from caseload.names import name_key as key_of
 from caseload.validators import normalise_document, normalise_name
 from crises.tests.factories import CrisisFactory
 from sectors.referral_kinds import ReferralKind
@@ -18,6 +19,8 @@ class MigrantFactory(factory.django.DjangoModelFactory):
     family_name = "Hassan"
     given_name_norm = factory.LazyAttribute(lambda o: normalise_name(o.given_name))
     family_name_norm = factory.LazyAttribute(lambda o: normalise_name(o.family_name))
+    given_name_key = factory.LazyAttribute(lambda o: key_of(o.given_name))
+    family_name_key = factory.LazyAttribute(lambda o: key_of(o.family_name))
     sex = Sex.MALE
     date_of_birth = datetime.date(1990, 5, 17)
     nationality = "EGY"
