@@ -38,6 +38,7 @@ from .selectors import (
     assessment_rows,
     can_count_at,
     can_enter,
+    countable_point_ids,
     flow_points_visible_to,
     is_partner_view,
     overview,
@@ -125,6 +126,8 @@ def crisis_overview(request: HttpRequest, crisis_id: int) -> HttpResponse:
             ),
         ]
     }
+    points = list(flow_points_visible_to(request.user).filter(crisis=crisis).select_related("crisis"))
+    countable = countable_point_ids(request.user, points)
     return render(
         request,
         "displacement/overview.html",
@@ -134,10 +137,7 @@ def crisis_overview(request: HttpRequest, crisis_id: int) -> HttpResponse:
             "nations": nations,
             "charts": charts,
             "rounds": rounds_visible_to(request.user).filter(crisis=crisis).order_by("-number"),
-            "points": [
-                (point, can_count_at(request.user, point))
-                for point in flow_points_visible_to(request.user).filter(crisis=crisis).select_related("crisis")
-            ],
+            "points": [(point, point.pk in countable) for point in points],
             "can_enter": can_enter(request.user, crisis),
             "partner": is_partner_view(request.user),
         },
