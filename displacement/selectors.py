@@ -199,17 +199,20 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
     """The crisis's displacement overview: totals per round, per admin 1 in the latest round the user
     sees, and flows in and out per day and per nationality over the last ``days`` counted.
 
-    Five queries whatever the size of the operation (sites, rounds, points, days counted): one
-    grouped query per round, one per admin 1 of the latest round, the last day counted (the newest
-    count of each point, read off the (point, date) index), and one grouped query over the window,
-    per day and nationality, that gives both the flows per day and those per nationality. Every
-    read goes through the scoped querysets above, and every count shown to a partner through
+    Six queries whatever the size of the operation (sites, rounds, points, days counted): the sums
+    grouped by round and the rounds they belong to, the sums per admin 1 of the latest round, the
+    last day counted (the newest count of each point, read off the (point, date) index), and one
+    grouped query over the window, per day and nationality, that gives both the flows per day and
+    those per nationality. Every read goes through the scoped querysets above, and every count
+    shown to a partner through
     ``disclosed`` (``_suppress_rows``)."""
     partner = is_partner_view(user)
     rounds = rounds_visible_to(user).filter(crisis=crisis)
-    per_round = list(
-        SiteAssessment.objects.filter(round__in=rounds.values("pk"))
-        .values("round_id", "round__number", "round__end_date", "round__status")
+    # Summed per round id alone (no join before the aggregate), then laid on the rounds' own row.
+    sums = {
+        row.pop("round_id"): row
+        for row in SiteAssessment.objects.filter(round__in=rounds.values("pk"))
+        .values("round_id")
         .annotate(
             sites=Count("id"),
             households=Sum("households"),
@@ -218,8 +221,18 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
             international_migrants=Sum("international_migrants"),
             returnees=Sum("returnees"),
         )
-        .order_by("round__number")
-    )
+        .order_by()
+    }
+    per_round = [
+        {
+            "round_id": r["pk"],
+            "round__number": r["number"],
+            "round__end_date": r["end_date"],
+            "round__status": r["status"],
+            **sums[r["pk"]],
+        }
+        for r in rounds.filter(pk__in=list(sums)).order_by("number").values("pk", "number", "end_date", "status")
+    ]
     latest = per_round[-1]["round_id"] if per_round else None
     per_admin1 = (
         list(

@@ -50,6 +50,7 @@ from .selectors import (
 from .workflow import ROUND, side_of
 
 PAGE_SIZE = 100
+POINTS_PAGE_SIZE = 50
 BLANK_FLOW_ROWS = 6
 
 
@@ -126,7 +127,12 @@ def crisis_overview(request: HttpRequest, crisis_id: int) -> HttpResponse:
             ),
         ]
     }
-    points = list(flow_points_visible_to(request.user).filter(crisis=crisis).select_related("crisis"))
+    # The points a page at a time: a large operation has hundreds, each row with its links.
+    points_page = Paginator(
+        flow_points_visible_to(request.user).filter(crisis=crisis).select_related("crisis").order_by("name", "pk"),
+        POINTS_PAGE_SIZE,
+    ).get_page(request.GET.get("points"))
+    points = list(points_page)
     countable = countable_point_ids(request.user, points)
     return render(
         request,
@@ -138,6 +144,7 @@ def crisis_overview(request: HttpRequest, crisis_id: int) -> HttpResponse:
             "charts": charts,
             "rounds": rounds_visible_to(request.user).filter(crisis=crisis).order_by("-number"),
             "points": [(point, point.pk in countable) for point in points],
+            "points_page": points_page,
             "can_enter": can_enter(request.user, crisis),
             "partner": is_partner_view(request.user),
         },

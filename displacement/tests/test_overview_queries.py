@@ -106,3 +106,25 @@ def test_who_counts_at_which_point_is_one_query_for_any_number_of_points(
     assert all(selectors.can_count_at(tunisia, p) == (p.pk in countable) for p in points)
     with django_assert_num_queries(0):
         assert selectors.countable_point_ids(staff, points) == {p.pk for p in points}  # the crisis's own office
+
+
+def test_the_overview_lists_the_points_a_page_at_a_time(client_for, staff, haiti):
+    for n in range(53):
+        services.flow_point_create(
+            actor=staff,
+            crisis=haiti,
+            data={
+                "name": f"Point {n:02d}",
+                "point_type": "port",
+                "country": "HTI",
+                "latitude": "18.5",
+                "longitude": "-72.3",
+            },
+        )
+    client = client_for(staff)
+    url = f"/displacement/crises/{haiti.pk}/"
+    first = client.get(url).content.decode()
+    second = client.get(url, {"points": 2}).content.decode()
+    assert "Point 49" in first and "Point 50" not in first
+    assert "Point 50" in second and "Point 52" in second and "Point 49" not in second
+    assert "?points=2#points-heading" in first
