@@ -209,8 +209,8 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
     partner = is_partner_view(user)
     rounds = rounds_visible_to(user).filter(crisis=crisis)
     # Summed per round id alone (no join before the aggregate), then laid on the rounds' own row.
-    sums = {
-        row.pop("round_id"): row
+    sums: dict[int, dict[str, Any]] = {
+        row["round_id"]: {k: v for k, v in row.items() if k != "round_id"}
         for row in SiteAssessment.objects.filter(round__in=rounds.values("pk"))
         .values("round_id")
         .annotate(
@@ -223,7 +223,7 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
         )
         .order_by()
     }
-    per_round = [
+    per_round: list[dict[str, Any]] = [
         {
             "round_id": r["pk"],
             "round__number": r["number"],
@@ -233,7 +233,7 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
         }
         for r in rounds.filter(pk__in=list(sums)).order_by("number").values("pk", "number", "end_date", "status")
     ]
-    latest = per_round[-1]["round_id"] if per_round else None
+    latest: int | None = per_round[-1]["round_id"] if per_round else None
     per_admin1 = (
         list(
             SiteAssessment.objects.filter(round_id=latest)
@@ -257,8 +257,8 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
         .filter(crisis=crisis)
         .aggregate(last=Max(Subquery(newest, output_field=DateField())))["last"]
     )
-    per_day: list[Mapping[str, Any]] = []
-    per_nationality: list[Mapping[str, Any]] = []
+    per_day: list[dict[str, Any]] = []
+    per_nationality: list[dict[str, Any]] = []
     if last:
         total_in = Sum("females", filter=Q(direction="in")) + Sum("males", filter=Q(direction="in"))
         total_out = Sum("females", filter=Q(direction="out")) + Sum("males", filter=Q(direction="out"))
