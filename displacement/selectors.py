@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accounts.models import Office
@@ -86,13 +86,20 @@ def can_enter(user, crisis: Crisis) -> bool:
 def can_count_at(user, point: FlowPoint) -> bool:
     """Flow counts are entered by the crisis's office, or by an office in the point's country (the
     Tunisia office counts at the Tunisian border for the Libya crisis)."""
-    if can_enter(user, point.crisis):
-        return True
-    return bool(
-        user.is_authenticated
-        and user.is_office_staff
-        and Office.objects.filter(pk__in=user.office_ids, country=point.country).exists()
-    )
+    return point.pk in countable_point_ids(user, [point])
+
+
+def countable_point_ids(user, points: Iterable[FlowPoint]) -> set[int]:
+    """The points among ``points`` whose counts the user enters (the rule of ``can_count_at``): at
+    most one query, whatever the number of points (the overview lists every point of a crisis)."""
+    points = list(points)
+    if not (user.is_authenticated and user.is_office_staff) or not points:
+        return set()
+    mine = {p.pk for p in points if can_enter(user, p.crisis)}
+    if len(mine) == len(points):
+        return mine
+    countries = set(Office.objects.filter(pk__in=user.office_ids).values_list("country", flat=True))
+    return mine | {p.pk for p in points if p.country in countries}
 
 
 def sites_visible_to(user) -> QuerySet[Site]:
@@ -114,8 +121,13 @@ def flow_points_visible_to(user) -> QuerySet[FlowPoint]:
     return FlowPoint.objects.filter(crisis__in=tracked_crises(user).values("pk"))
 
 
-def flow_counts_visible_to(user) -> QuerySet[FlowCount]:
-    return FlowCount.objects.filter(point__in=flow_points_visible_to(user).values("pk"))
+def flow_counts_visible_to(user, crisis: Crisis | None = None) -> QuerySet[FlowCount]:
+    """The counts of the points the user sees (of one crisis when ``crisis`` is given: the points are
+    narrowed inside the subquery, so the counts are read by the (point, date) index, no join)."""
+    points = flow_points_visible_to(user)
+    if crisis is not None:
+        points = points.filter(crisis=crisis)
+    return FlowCount.objects.filter(point__in=points.values("pk"))
 
 
 def latest_validated_round(crisis_id: int, *, by: datetime.datetime | None = None) -> AssessmentRound | None:
@@ -194,13 +206,22 @@ def site_history(user, site: Site) -> list[dict[str, Any]]:
 
 def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
     """The crisis's displacement overview: totals per round, per admin 1 in the latest round the user
-    sees, and flows in and out per day and per nationality over the last ``days`` counted. Five
-    queries whatever the size of the operation."""
+    sees, and flows in and out per day and per nationality over the last ``days`` counted.
+
+    Six queries whatever the size of the operation (sites, rounds, points, days counted): the sums
+    grouped by round and the rounds they belong to, the sums per admin 1 of the latest round, the
+    last day counted (the newest count of each point, read off the (point, date) index), and one
+    grouped query over the window, per day and nationality, that gives both the flows per day and
+    those per nationality. Every read goes through the scoped querysets above, and every count
+    shown to a partner through
+    ``disclosed`` (``_suppress_rows``)."""
     partner = is_partner_view(user)
     rounds = rounds_visible_to(user).filter(crisis=crisis)
-    per_round = list(
-        SiteAssessment.objects.filter(round__in=rounds.values("pk"))
-        .values("round_id", "round__number", "round__end_date", "round__status")
+    # Summed per round id alone (no join before the aggregate), then laid on the rounds' own row.
+    sums: dict[int, dict[str, Any]] = {
+        row["round_id"]: {k: v for k, v in row.items() if k != "round_id"}
+        for row in SiteAssessment.objects.filter(round__in=rounds.values("pk"))
+        .values("round_id")
         .annotate(
             sites=Count("id"),
             households=Sum("households"),
@@ -209,9 +230,19 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
             international_migrants=Sum("international_migrants"),
             returnees=Sum("returnees"),
         )
-        .order_by("round__number")
-    )
-    latest = per_round[-1]["round_id"] if per_round else None
+        .order_by()
+    }
+    per_round: list[dict[str, Any]] = [
+        {
+            "round_id": r["pk"],
+            "round__number": r["number"],
+            "round__end_date": r["end_date"],
+            "round__status": r["status"],
+            **sums[r["pk"]],
+        }
+        for r in rounds.filter(pk__in=list(sums)).order_by("number").values("pk", "number", "end_date", "status")
+    ]
+    latest: int | None = per_round[-1]["round_id"] if per_round else None
     per_admin1 = (
         list(
             SiteAssessment.objects.filter(round_id=latest)
@@ -228,24 +259,27 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
         if latest
         else []
     )
-    counts = flow_counts_visible_to(user).filter(point__crisis=crisis)
-    last = counts.aggregate(last=Max("date"))["last"]
-    per_day: list[Mapping[str, Any]] = []
-    per_nationality: list[Mapping[str, Any]] = []
+    counts = flow_counts_visible_to(user, crisis)
+    newest = FlowCount.objects.filter(point=OuterRef("pk")).order_by("-date").values("date")[:1]
+    last = (
+        flow_points_visible_to(user)
+        .filter(crisis=crisis)
+        .aggregate(last=Max(Subquery(newest, output_field=DateField())))["last"]
+    )
+    per_day: list[dict[str, Any]] = []
+    per_nationality: list[dict[str, Any]] = []
     if last:
-        window = counts.filter(date__gt=last - datetime.timedelta(days=days))
         total_in = Sum("females", filter=Q(direction="in")) + Sum("males", filter=Q(direction="in"))
         total_out = Sum("females", filter=Q(direction="out")) + Sum("males", filter=Q(direction="out"))
-        per_day = list(
-            window.values("date")
-            .annotate(inflow=Coalesce(total_in, 0), outflow=Coalesce(total_out, 0))
-            .order_by("date")
+        window = (
+            counts.filter(date__gt=last - datetime.timedelta(days=days))
+            .values("date", "nationality")
+            .annotate(
+                inflow=Coalesce(total_in, 0), outflow=Coalesce(total_out, 0), children=Coalesce(Sum("children"), 0)
+            )
+            .order_by()
         )
-        per_nationality = list(
-            window.values("nationality")
-            .annotate(inflow=Coalesce(total_in, 0), outflow=Coalesce(total_out, 0), children=Sum("children"))
-            .order_by("-inflow", "nationality")
-        )
+        per_day, per_nationality = _roll_up(window)
     keys = ("households", "individuals", "idps", "international_migrants", "returnees", "inflow", "outflow", "children")
     return {
         "per_round": _suppress_rows(per_round, keys, partner),
@@ -255,6 +289,25 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
         "last_count": last,
         "days": days,
     }
+
+
+def _roll_up(window: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The window's sums per day and nationality, rolled up to the flows per day (by date) and per
+    nationality (largest inflow first). The sums are exact: suppression comes after, on the totals."""
+    days: dict[datetime.date, dict[str, Any]] = {}
+    nations: dict[str, dict[str, Any]] = {}
+    for row in window:
+        day = days.setdefault(row["date"], {"date": row["date"], "inflow": 0, "outflow": 0})
+        nation = nations.setdefault(
+            row["nationality"], {"nationality": row["nationality"], "inflow": 0, "outflow": 0, "children": 0}
+        )
+        for key in ("inflow", "outflow"):
+            day[key] += row[key]
+            nation[key] += row[key]
+        nation["children"] += row["children"]
+    per_day = [days[d] for d in sorted(days)]
+    per_nationality = sorted(nations.values(), key=lambda n: (-n["inflow"], n["nationality"]))
+    return per_day, per_nationality
 
 
 def flow_count_rows(user, point: FlowPoint) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ from .selectors import (
     assessment_rows,
     can_count_at,
     can_enter,
+    countable_point_ids,
     flow_points_visible_to,
     is_partner_view,
     overview,
@@ -49,6 +50,7 @@ from .selectors import (
 from .workflow import ROUND, side_of
 
 PAGE_SIZE = 100
+POINTS_PAGE_SIZE = 50
 BLANK_FLOW_ROWS = 6
 
 
@@ -125,6 +127,13 @@ def crisis_overview(request: HttpRequest, crisis_id: int) -> HttpResponse:
             ),
         ]
     }
+    # The points a page at a time: a large operation has hundreds, each row with its links.
+    points_page = Paginator(
+        flow_points_visible_to(request.user).filter(crisis=crisis).select_related("crisis").order_by("name", "pk"),
+        POINTS_PAGE_SIZE,
+    ).get_page(request.GET.get("points"))
+    points = list(points_page)
+    countable = countable_point_ids(request.user, points)
     return render(
         request,
         "displacement/overview.html",
@@ -134,10 +143,8 @@ def crisis_overview(request: HttpRequest, crisis_id: int) -> HttpResponse:
             "nations": nations,
             "charts": charts,
             "rounds": rounds_visible_to(request.user).filter(crisis=crisis).order_by("-number"),
-            "points": [
-                (point, can_count_at(request.user, point))
-                for point in flow_points_visible_to(request.user).filter(crisis=crisis).select_related("crisis")
-            ],
+            "points": [(point, point.pk in countable) for point in points],
+            "points_page": points_page,
             "can_enter": can_enter(request.user, crisis),
             "partner": is_partner_view(request.user),
         },
