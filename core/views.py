@@ -93,7 +93,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 class ApiNotFound(APIView):
     """Any path under /api/ that matches no route: the API's JSON error shape, after the API's
-    authentication (anonymous callers are asked to sign in, as on every API path)."""
+    authentication (anonymous callers are asked to sign in, as on every API path). Not an
+    operation of the API, so not in its schema."""
+
+    schema = None
 
     def get(self, request, *args, **kwargs):
         from django.utils.translation import gettext as _

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from crises.models import Crisis, LevelProposal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,7 +64,11 @@ def test_register_propose_level_3_and_hq_approves(page, login, live_server, tran
     timeline = page.locator(".level-timeline")
     assert timeline.locator("[data-status='approved']").count() == 1
     text = timeline.inner_text()
-    assert "Level 3 declared" in text and "Decided by hq" in text and "scale-up per the SOP" in text
+    assert (
+        "Level 3 declared" in text
+        and f"Decided by {User.objects.get(username='hq').get_full_name()}" in text
+        and "scale-up per the SOP" in text
+    )
     crisis.refresh_from_db()
     assert crisis.level == 3
     # The coordination list shows on the page: the State in crisis and the countries of origin.

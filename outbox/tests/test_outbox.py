@@ -290,7 +290,10 @@ def test_through_the_services_registering_a_crisis_and_sending_a_referral(demo, 
     sent = Notification.objects.get(referral_id=referral.pk)
     assert (sent.event_type, sent.endpoint, sent.recipient_type) == ("referral.sent", egypt_hook, "government")
     caseload_services.referral_transition(actor=users["gov_egy"], referral_id=referral.pk, to="acknowledged")
-    assert Notification.objects.filter(referral_id=referral.pk, event_type="referral.transitioned").count() == 1
+    # The government acted: the other side (the office's staff) is told, not the government itself.
+    told = Notification.objects.filter(referral_id=referral.pk, event_type="referral.transitioned")
+    assert {n.address for n in told} == {users["staff_lby"].email, users["com_lby"].email}
+    assert not told.filter(government__isnull=False).exists()
 
 
 def test_demo_subscriptions_are_idempotent(demo):

@@ -66,7 +66,8 @@ def wsgi_app():
 @pytest.mark.parametrize("role", FUZZ_ROLES)
 def test_api_conforms_to_its_schema(world, wsgi_app, role):
     token = Token.objects.get_or_create(user=world.users[role])[0].key
-    headers = {"Authorization": f"Token {token}"}
+    # The WSGI client does not inflate what GZipMiddleware compresses: ask for the plain body.
+    headers = {"Authorization": f"Token {token}", "Accept-Encoding": "identity"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app, headers=headers)
     failures: list[str] = []
     for result in schema.get_all_operations():
