@@ -17,6 +17,7 @@ from sectors.referral_kinds import ReferralKind
 
 from .models import DocumentStatus, Migrant, Referral, ReferralStatus, Vulnerability
 from .names import name_key
+from .selectors import has_vulnerability
 from .validators import normalise_document, normalise_name
 from .workflow import overdue_q
 
@@ -88,8 +89,7 @@ class MigrantFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_vulnerability(self, queryset, name, value):
-        # The JSON list as text holds each code in quotes; codes are distinct words, so no false match.
-        return queryset.filter(vulnerabilities__icontains=f'"{value}"')
+        return queryset.filter(has_vulnerability(value))
 
     def filter_referral(self, queryset, name, value):
         # Both referral filters apply to one referral: "has a consular referral that is sent".

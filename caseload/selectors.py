@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 SENSITIVE_PERMISSION = "view_sensitive_records"
 
 
+def has_vulnerability(code: str) -> Q:
+    """The migrants flagged with this vulnerability, on PostgreSQL and SQLite alike: the JSON list as
+    text holds each code in quotes, and codes are distinct words, so there is no false match."""
+    return Q(vulnerabilities__icontains=f'"{code}"')
+
+
 def _office_scope(user: User) -> Q:
     """Migrants an office member may see: owned by or shared with one of the user's offices;
     sensitive ones only through an office where the user holds the sensitive permission."""

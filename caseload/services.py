@@ -35,7 +35,7 @@ from .models import (
     Vulnerability,
 )
 from .names import name_key
-from .selectors import consent_covers, consents_naming, referrals_visible_to
+from .selectors import consent_covers, consents_naming, has_vulnerability, referrals_visible_to
 from .validators import normalise_document, normalise_name, phone_to_e164
 from .workflow import OPEN, OUTCOME_FIELDS, RECIPIENT, REFERRAL, may_record_outcome, side_of
 
@@ -119,8 +119,7 @@ def sensitivity_refresh(*, migrant_ids: Iterable[int]) -> None:
     flags of these migrants and their referrals in two statements, however many they are."""
     ids = list(migrant_ids)
     counter_trafficking = ReferralKind.COUNTER_TRAFFICKING
-    # The JSON list as text holds each code in quotes (as the caseload filter reads it).
-    victim = Q(vulnerabilities__icontains=f'"{Vulnerability.VICTIM_OF_TRAFFICKING}"')
+    victim = has_vulnerability(Vulnerability.VICTIM_OF_TRAFFICKING)
     referred = Exists(Referral.objects.filter(migrant_id=OuterRef("pk"), kind=counter_trafficking))
     Migrant.objects.filter(pk__in=ids).update(
         is_sensitive=Case(When(victim | Q(referred), then=Value(True)), default=Value(False))

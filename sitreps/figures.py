@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q
 
 from caseload.models import Migrant, Referral, Vulnerability
+from caseload.selectors import has_vulnerability
 from caseload.workflow import overdue_q
 from crises.models import AffectedFigure, AffectedGroup
 from displacement.models import AssessmentRound
@@ -61,8 +62,8 @@ def _registrations(crisis: Crisis, start: datetime | None, cutoff: datetime) -> 
     totals = migrants.aggregate(
         total=Count("pk"),
         period=Count("pk", filter=in_period),
-        **{f"v_{v}": Count("pk", filter=Q(vulnerabilities__contains=[v])) for v in Vulnerability.values},
-        **{f"vp_{v}": Count("pk", filter=Q(vulnerabilities__contains=[v]) & in_period) for v in Vulnerability.values},
+        **{f"v_{v}": Count("pk", filter=has_vulnerability(v)) for v in Vulnerability.values},
+        **{f"vp_{v}": Count("pk", filter=has_vulnerability(v) & in_period) for v in Vulnerability.values},
     )
     nationalities = list(
         migrants.values("nationality")
