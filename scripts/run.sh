@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 VENV=.venv/bin
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
-mkdir -p var/log
+mkdir -p var/log var/run
+rm -f var/run/worker.pid
 
 pids=()
 alive() {
@@ -21,12 +22,18 @@ stop() {
   echo
   echo "Stopping web, worker and beat..."
   local pid i
+  # The worker itself, under its supervisor: it gets the same signals.
+  [ -s var/run/worker.pid ] && pids+=("$(cat var/run/worker.pid)")
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for ((i = 0; i < ${STOP_GRACE:-6} * 4; i++)); do alive || break; sleep 0.25; done
+  for ((i = 0; i < ${STOP_GRACE:-5} * 4; i++)); do alive || break; sleep 0.25; done
   if alive; then
     for pid in "${pids[@]}"; do kill -QUIT "$pid" 2>/dev/null || true; done
-    for ((i = 0; i < 8; i++)); do alive || break; sleep 0.25; done
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    for ((i = 0; i < 6; i++)); do alive || break; sleep 0.25; done
+    # KILL reaches the pool's processes too (a worker's prefork children, gunicorn's workers).
+    for pid in "${pids[@]}"; do
+      pkill -KILL -P "$pid" 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
+    done
   fi
   wait 2>/dev/null || true
   echo "Stopped."
@@ -39,17 +46,21 @@ pids+=($!)
 # The worker, restarted when it exits and when its heartbeat (core.heartbeat: a task beat queues
 # every 20 s through the broker) is older than a minute: alive but not consuming.
 supervise_worker() {
-  local wpid=""
-  trap '[ -n "$wpid" ] && kill -TERM "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null; exit 0' INT TERM
+  local wpid="" spid=""
+  trap 'kill -TERM $wpid $spid 2>/dev/null; wait $wpid 2>/dev/null; exit 0' INT TERM
   while true; do
     "$VENV/celery" -A mcof_site worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}" \
       --hostname "worker@%h" &
     wpid=$!
+    echo "$wpid" > var/run/worker.pid
     local started
     started=$(date +%s)
     while kill -0 "$wpid" 2>/dev/null; do
       sleep "${WATCHDOG_INTERVAL:-20}" &
-      wait $! || true
+      spid=$!
+      # Wakes at the interval, or at once when the worker exits.
+      wait -n "$wpid" "$spid" || true
+      kill "$spid" 2>/dev/null || true
       # A minute and a half to start and receive its first heartbeat before it is judged.
       if (($(date +%s) - started > ${WATCHDOG_GRACE:-90})) \
         && ! "$VENV/python" manage.py worker_health --max-age "${WORKER_HEARTBEAT_MAX_AGE_SECONDS:-60}" >&2; then
@@ -82,6 +93,7 @@ cat <<MSG
     staff_lby  office staff, IOM Libya
     staff_tun  office staff, IOM Tunisia
     staff_hti  office staff, IOM Haiti
+    com_hti    Chief of Mission, IOM Haiti
     gov_egy    government liaison, Egypt
     gov_bgd    government liaison, Bangladesh
     unhcr      partner liaison, UNHCR
