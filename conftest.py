@@ -30,6 +30,18 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """Each test starts in the settings' language, whatever the one before it activated (a rendering
+    in the recipient's language, a page in Arabic)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
