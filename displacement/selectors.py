@@ -20,6 +20,7 @@ from django.db.models import Count, DateField, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 
 from accounts.models import Office
+from core.disclosure import suppressed
 from crises.coordination import PARTNER, coordination_list
 from crises.models import Crisis
 from crises.selectors import crises_visible_to
@@ -35,14 +36,8 @@ from .models import (
     SiteAssessment,
 )
 
-SMALL = "<5"  # statistical disclosure control: a count of 1 to 4 shown to partners
-
-
-def disclosed(value: int | None) -> int | str | None:
-    """A count as a partner may see it: 1 to 4 becomes "<5"; 0 and 5 and more stay."""
-    if value is not None and 0 < value < 5:
-        return SMALL
-    return value
+# A count as a partner may see it (core.disclosure: 1 to 4 becomes "<5").
+disclosed = suppressed
 
 
 def is_partner_view(user) -> bool:

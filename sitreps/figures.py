@@ -26,6 +26,7 @@ from django.db.models import Count, Q
 from caseload.models import Migrant, Referral, Vulnerability
 from caseload.selectors import has_vulnerability
 from caseload.workflow import overdue_q
+from core.disclosure import suppressed
 from crises.models import AffectedFigure, AffectedGroup
 from displacement.models import AssessmentRound
 from displacement.selectors import latest_validated_round, round_totals, sites_open_at
@@ -40,7 +41,6 @@ OTHER = "other"
 # The categories whose small counts could point at a person (victims of trafficking).
 SENSITIVE_VULNERABILITIES = frozenset({Vulnerability.VICTIM_OF_TRAFFICKING.value})
 SENSITIVE_GROUPS = frozenset({AffectedGroup.TRAFFICKING_VICTIMS.value})
-SMALL = "<5"
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -223,9 +223,7 @@ def compare(figures: dict[str, Any], previous: dict[str, Any] | None) -> dict[st
 
 def shown(value: int | None, *, sensitive: bool, inside: bool) -> int | str | None:
     """The count as it may be shown: 1 to 4 of a sensitive category is "<5" outside the office."""
-    if sensitive and not inside and value is not None and 0 < value < 5:
-        return SMALL
-    return value
+    return value if inside or not sensitive else suppressed(value)
 
 
 def suppress(compared: dict[str, Any], *, inside: bool) -> dict[str, Any]:

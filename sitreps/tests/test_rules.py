@@ -9,11 +9,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.disclosure import SMALL
 from core.models import AuditEntry, DomainEvent
 from sitreps import services
 from sitreps.cadence import due_after
 from sitreps.document import context
-from sitreps.figures import SMALL
 from sitreps.markup import render
 from sitreps.models import Sitrep, SitrepEvent, SitrepReminder
 from sitreps.selectors import overdue_sitreps, sitreps_visible_to
