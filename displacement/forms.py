@@ -38,6 +38,16 @@ class SiteForm(forms.Form):
     managing_agency = forms.CharField(label=_("Managing agency"), max_length=200, required=False)
 
 
+class SiteCloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closure date"), widget=forms.DateInput(attrs={"type": "date"}))
+    closure_reason = forms.CharField(
+        label=_("Reason for closure"),
+        max_length=500,
+        help_text=_("For example: relocated to another site, returns completed, land returned to its owner."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class RoundForm(forms.Form):
     start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))

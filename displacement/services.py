@@ -172,6 +172,53 @@ def sites_create_many(*, actor: User, crisis: Crisis, rows: list[dict]) -> list[
         return Site.objects.bulk_create(sites)
 
 
+SITE_FIELDS = (
+    "name",
+    "site_type",
+    "admin1_name",
+    "admin1_pcode",
+    "admin2_name",
+    "admin2_pcode",
+    "latitude",
+    "longitude",
+    "managing_agency",
+)
+
+
+def site_update(*, actor: User, site: Site, data: dict, request=None) -> Site:
+    """Correct or complete an open site's details (name, type, areas, coordinates, managing agency).
+    Fields not given keep their value; the code never changes; the audit entry keeps what changed,
+    before and after. A closed site is kept as it was when it closed."""
+    _require_office(actor, site.crisis)
+    current = {name: getattr(site, name) for name in SITE_FIELDS}
+    values = clean_site({**current, **{k: v for k, v in data.items() if k in SITE_FIELDS}})
+    with transaction.atomic():
+        site = Site.objects.select_for_update().select_related("crisis").get(pk=site.pk)
+        if site.status == SiteStatus.CLOSED:
+            raise ValidationError({"status": [_("A closed site is not edited.")]})
+        duplicate = Site.objects.filter(
+            crisis_id=site.crisis_id, name=values["name"], admin2_pcode=values["admin2_pcode"]
+        ).exclude(pk=site.pk)
+        if duplicate.exists():
+            raise ValidationError({"name": [_("This crisis already has a site of that name in that area.")]})
+        changed = [name for name in SITE_FIELDS if getattr(site, name) != values[name]]
+        if not changed:
+            return site
+        before = {name: str(getattr(site, name)) for name in changed}
+        for name in changed:
+            setattr(site, name, values[name])
+        site.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=site,
+            request=request,
+            before=before,
+            after={name: str(values[name]) for name in changed},
+        )
+    return site
+
+
 def site_close(*, actor: User, site: Site, closed_on: Any, reason: str, request=None) -> Site:
     _require_office(actor, site.crisis)
     errors: Errors = {}
@@ -180,12 +227,12 @@ def site_close(*, actor: User, site: Site, closed_on: Any, reason: str, request=
         errors["closed_on"] = [_("A site cannot close in the future.")]
     if not (reason or "").strip():
         errors["closure_reason"] = [_("Say why the site closed.")]
-    if site.status == SiteStatus.CLOSED:
-        errors["status"] = [_("The site is already closed.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         site = Site.objects.select_for_update().get(pk=site.pk)
+        if site.status == SiteStatus.CLOSED:  # read under the lock: two closures at once close it once
+            raise ValidationError({"status": [_("The site is already closed.")]})
         site.status, site.closed_on, site.closure_reason = SiteStatus.CLOSED, day, reason.strip()
         site.save(update_fields=["status", "closed_on", "closure_reason"])
         audit_record(actor=actor, action="update", obj=site, request=request, after={"status": "closed"})

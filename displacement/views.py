@@ -23,7 +23,15 @@ from core.countries import country_choices, country_name
 from crises.models import Crisis
 
 from . import exports, imports, services
-from .forms import AssessmentForm, ImportForm, RoundForm, SiteFilterForm, SiteForm, add_service_errors
+from .forms import (
+    AssessmentForm,
+    ImportForm,
+    RoundForm,
+    SiteCloseForm,
+    SiteFilterForm,
+    SiteForm,
+    add_service_errors,
+)
 from .models import (
     SADD_FIELDS,
     AssessmentRound,
@@ -33,6 +41,7 @@ from .models import (
     RoundStatus,
     Site,
     SiteAssessment,
+    SiteStatus,
 )
 from .selectors import (
     assessment_rows,
@@ -195,6 +204,57 @@ def site_create(request: HttpRequest, crisis_id: int) -> HttpResponse:
     return render(request, "displacement/form.html", {"crisis": crisis, "form": form, "title": _("Add a site")})
 
 
+def _site_for_entry(request: HttpRequest, pk: int) -> Site:
+    """A site of a crisis whose tracking the user enters (else 404 or 403)."""
+    _reader(request)
+    site = get_object_or_404(sites_visible_to(request.user).select_related("crisis"), pk=pk)
+    _entering(request, site.crisis)
+    return site
+
+
+def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site_for_entry(request, pk)
+    if site.status == SiteStatus.CLOSED:
+        messages.error(request, _("A closed site is not edited."))
+        return redirect("displacement:site", pk=site.pk)
+    initial = {name: getattr(site, name) for name in services.SITE_FIELDS}
+    form = SiteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_update(actor=request.user, site=site, data=form.cleaned_data, request=request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Site %(code)s saved.") % {"code": site.code})
+            return redirect("displacement:site", pk=site.pk)
+    title = _("Edit site %(code)s") % {"code": site.code}
+    return render(request, "displacement/form.html", {"crisis": site.crisis, "form": form, "title": title})
+
+
+def site_close(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site_for_entry(request, pk)
+    if site.status == SiteStatus.CLOSED:
+        messages.error(request, _("A closed site is not edited."))
+        return redirect("displacement:site", pk=site.pk)
+    form = SiteCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_close(
+                actor=request.user,
+                site=site,
+                closed_on=form.cleaned_data["closed_on"],
+                reason=form.cleaned_data["closure_reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Site %(code)s closed.") % {"code": site.code})
+            return redirect("displacement:site", pk=site.pk)
+    title = _("Close site %(code)s") % {"code": site.code}
+    return render(request, "displacement/form.html", {"crisis": site.crisis, "form": form, "title": title})
+
+
 @require_GET
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
@@ -208,7 +268,19 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (_("Internally displaced persons"), [h["idps"] for h in history]),
         ],
     )
-    return render(request, "displacement/site.html", {"site": site, "history": history, "charts": {"charts": [chart]}})
+    labels = dict(RoundStatus.choices)
+    for row in history:
+        row["round_status_label"] = labels.get(row["round__status"], row["round__status"])
+    return render(
+        request,
+        "displacement/site.html",
+        {
+            "site": site,
+            "history": history,
+            "charts": {"charts": [chart]},
+            "can_enter": can_enter(request.user, site.crisis),
+        },
+    )
 
 
 def round_open(request: HttpRequest, crisis_id: int) -> HttpResponse:

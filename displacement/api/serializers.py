@@ -59,6 +59,25 @@ class SiteInputSerializer(serializers.Serializer):
     managing_agency = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class SiteUpdateInputSerializer(serializers.Serializer):
+    """The details of an open site to correct; a field left out keeps its value."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    site_type = serializers.ChoiceField(choices=SiteType.choices, required=False)
+    admin1_name = serializers.CharField(max_length=100, required=False)
+    admin1_pcode = serializers.CharField(max_length=20, required=False)
+    admin2_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    admin2_pcode = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    latitude = serializers.CharField(required=False, help_text="Decimal degrees, -90 to 90.")
+    longitude = serializers.CharField(required=False, help_text="Decimal degrees, -180 to 180.")
+    managing_agency = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class SiteCloseInputSerializer(serializers.Serializer):
+    closed_on = serializers.DateField(help_text="The day the site closed; not in the future.")
+    closure_reason = serializers.CharField(max_length=500)
+
+
 class RoundSerializer(serializers.ModelSerializer):
     crisis_code = serializers.CharField(source="crisis.code", read_only=True)
 

@@ -37,8 +37,10 @@ from .serializers import (
     RoundInputSerializer,
     RoundSerializer,
     RoundTransitionInputSerializer,
+    SiteCloseInputSerializer,
     SiteInputSerializer,
     SiteSerializer,
+    SiteUpdateInputSerializer,
 )
 
 CRISIS_FILTER = OpenApiParameter("crisis", OpenApiTypes.INT, description="Only this crisis.")
@@ -91,6 +93,43 @@ class SiteViewSet(_ByCrisis, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         crisis = _crisis_for(request.user, values.pop("crisis"))
         site = services.site_create(actor=request.user, crisis=crisis, data=values, request=request._request)
         return Response(SiteSerializer(site).data, status=201)
+
+    def _site_for_entry(self, request):
+        """The site, if the user enters its crisis's tracking: refused before the body is read."""
+        refused = _refuse_non_staff(request.user)
+        if refused:
+            return None, refused
+        site = self.get_object()
+        if not can_enter(request.user, site.crisis):
+            return None, _forbidden(_("Only staff of the crisis's office record displacement tracking."))
+        return site, None
+
+    @extend_schema(request=SiteUpdateInputSerializer, responses={200: SiteSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        site, refused = self._site_for_entry(request)
+        if refused:
+            return refused
+        data = SiteUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        site = services.site_update(actor=request.user, site=site, data=data.validated_data, request=request._request)
+        return Response(SiteSerializer(site).data)
+
+    @extend_schema(request=SiteCloseInputSerializer, responses={200: SiteSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        site, refused = self._site_for_entry(request)
+        if refused:
+            return refused
+        data = SiteCloseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        site = services.site_close(
+            actor=request.user,
+            site=site,
+            closed_on=data.validated_data["closed_on"],
+            reason=data.validated_data["closure_reason"],
+            request=request._request,
+        )
+        return Response(SiteSerializer(site).data)
 
 
 class RoundViewSet(_ByCrisis, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
