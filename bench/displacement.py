@@ -57,6 +57,7 @@ def _assessment(rng: random.Random, people: int) -> dict:
 def _seed(crisis, staff, scale: float, log) -> tuple[int, int]:
     """The data, written in bulk (not what is measured)."""
     from displacement.models import AssessmentRound, FlowCount, FlowPoint, Site, SiteAssessment
+    from displacement.services import round_totals_refresh
 
     rng = random.Random(14)
     n_sites, n_points = int(SITES * scale), int(POINTS * scale)
@@ -100,6 +101,7 @@ def _seed(crisis, staff, scale: float, log) -> tuple[int, int]:
             ),
             batch_size=5000,
         )
+        round_totals_refresh(round.pk)
     log(f"displacement: {n_sites} sites x {ROUNDS} rounds written")
     points = FlowPoint.objects.bulk_create(
         FlowPoint(

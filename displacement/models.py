@@ -187,6 +187,10 @@ class AssessmentRound(models.Model):
     )
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for returning"), blank=True)
+    # The sums of the round's assessments ({"sites", "households", "individuals", "idps",
+    # "international_migrants", "returnees"}), kept by every write of an assessment
+    # (services.round_totals_refresh) so that the overview reads one row per round, not its sites.
+    totals = models.JSONField(_("totals"), default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

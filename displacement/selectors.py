@@ -199,12 +199,15 @@ def site_history(user, site: Site) -> list[dict[str, Any]]:
     return _suppress_rows(rows, ("households", "individuals", *GROUP_FIELDS), is_partner_view(user))
 
 
+ROUND_TOTALS = ("sites", "households", "individuals", "idps", "international_migrants", "returnees")
+
+
 def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
     """The crisis's displacement overview: totals per round, per admin 1 in the latest round the user
     sees, and flows in and out per day and per nationality over the last ``days`` counted.
 
-    Six queries whatever the size of the operation (sites, rounds, points, days counted): the sums
-    grouped by round and the rounds they belong to, the sums per admin 1 of the latest round, the
+    Five queries whatever the size of the operation (sites, rounds, points, days counted): the
+    rounds with the totals their writes keep on them, the sums per admin 1 of the latest round, the
     last day counted (the newest count of each point, read off the (point, date) index), and one
     grouped query over the window, per day and nationality, that gives both the flows per day and
     those per nationality. Every read goes through the scoped querysets above, and every count
@@ -212,30 +215,18 @@ def overview(user, crisis: Crisis, *, days: int = 30) -> dict[str, Any]:
     ``disclosed`` (``_suppress_rows``)."""
     partner = is_partner_view(user)
     rounds = rounds_visible_to(user).filter(crisis=crisis)
-    # Summed per round id alone (no join before the aggregate), then laid on the rounds' own row.
-    sums: dict[int, dict[str, Any]] = {
-        row["round_id"]: {k: v for k, v in row.items() if k != "round_id"}
-        for row in SiteAssessment.objects.filter(round__in=rounds.values("pk"))
-        .values("round_id")
-        .annotate(
-            sites=Count("id"),
-            households=Sum("households"),
-            individuals=Sum("individuals"),
-            idps=Sum("idps"),
-            international_migrants=Sum("international_migrants"),
-            returnees=Sum("returnees"),
-        )
-        .order_by()
-    }
+    # The totals each write of an assessment keeps on its round (services.round_totals_refresh).
     per_round: list[dict[str, Any]] = [
         {
             "round_id": r["pk"],
             "round__number": r["number"],
             "round__end_date": r["end_date"],
             "round__status": r["status"],
-            **sums[r["pk"]],
+            **{key: r["totals"].get(key, 0) for key in ROUND_TOTALS},
         }
-        for r in rounds.filter(pk__in=list(sums)).order_by("number").values("pk", "number", "end_date", "status")
+        for r in rounds.filter(totals__sites__gt=0)
+        .order_by("number")
+        .values("pk", "number", "end_date", "status", "totals")
     ]
     latest: int | None = per_round[-1]["round_id"] if per_round else None
     per_admin1 = (

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -335,6 +335,7 @@ def assessment_save(*, actor: User, round_id: int, site_id: int, data: dict, req
         assessment, created = SiteAssessment.objects.update_or_create(
             round=round, site=site, defaults={**values, "entered_by": actor}
         )
+        round_totals_refresh(round.pk)
         audit_record(
             actor=actor,
             action="create" if created else "update",
@@ -366,8 +367,23 @@ def assessments_save_many(*, actor: User, round_id: int, rows: list[tuple[int, d
             unique_fields=["round", "site"],
             update_fields=[*ASSESSMENT_FIELDS, "entered_by"],
         )
+        round_totals_refresh(round.pk)
         audit_record(actor=actor, action="update", obj=round, after={"assessments": len(objs)})
     return len(objs)
+
+
+TOTAL_FIELDS = ("households", "individuals", "idps", "international_migrants", "returnees")
+
+
+def round_totals_refresh(round_id: int) -> dict[str, int]:
+    """Sum the round's assessments into ``AssessmentRound.totals``: called by every write of an
+    assessment, in its transaction (one aggregate over the round's rows, one UPDATE)."""
+    sums = SiteAssessment.objects.filter(round_id=round_id).aggregate(
+        sites=Count("id"), **{name: Sum(name) for name in TOTAL_FIELDS}
+    )
+    totals = {name: int(value or 0) for name, value in sums.items()}
+    AssessmentRound.objects.filter(pk=round_id).update(totals=totals)
+    return totals
 
 
 def _set_crisis_figures(round: AssessmentRound, actor: User) -> None:
@@ -380,16 +396,14 @@ def _set_crisis_figures(round: AssessmentRound, actor: User) -> None:
     )
     if latest is None or latest.pk != round.pk:
         return
-    sums = SiteAssessment.objects.filter(round=round).aggregate(
-        idps=Sum("idps"), international_migrants=Sum("international_migrants")
-    )
+    sums = AssessmentRound.objects.values_list("totals", flat=True).get(pk=round.pk)
     for group, key in ((AffectedGroup.IDPS, "idps"), (AffectedGroup.INTERNATIONAL_MIGRANTS, "international_migrants")):
         AffectedFigure.objects.update_or_create(
             crisis_id=round.crisis_id,
             group=group,
             as_of=round.end_date,
             source=round.source,
-            defaults={"figure": sums[key] or 0, "recorded_by": actor},
+            defaults={"figure": sums.get(key, 0), "recorded_by": actor},
         )
 
 
@@ -449,6 +463,7 @@ def assessment_correct(*, actor: User, assessment_id: int, data: dict, reason: s
             reason=reason.strip(),
             revised_by=actor,
         )
+        round_totals_refresh(round.pk)
         _set_crisis_figures(round, actor)
         audit_record(actor=actor, action="update", obj=assessment, request=request, before=before, after=values)
     return assessment

@@ -128,3 +128,39 @@ def test_the_overview_lists_the_points_a_page_at_a_time(client_for, staff, haiti
     assert "Point 49" in first and "Point 50" not in first
     assert "Point 50" in second and "Point 52" in second and "Point 49" not in second
     assert "?points=2#points-heading" in first
+
+
+def test_every_write_of_an_assessment_keeps_its_rounds_totals(staff, chief, haiti):
+    """The overview reads the totals kept on each round: they equal the sums of its assessments after
+    an entry, a change, a bulk save and a correction of the validated round."""
+    from displacement.models import AssessmentRound, SiteAssessment
+
+    from .conftest import assessment_data
+
+    sites = [services.site_create(actor=staff, crisis=haiti, data=site_data(n)) for n in range(3)]
+    round = services.round_open(actor=staff, crisis=haiti, start_date="2010-03-01", end_date="2010-03-31")
+
+    def kept() -> dict:
+        return AssessmentRound.objects.get(pk=round.pk).totals
+
+    def summed() -> dict:
+        rows = list(SiteAssessment.objects.filter(round=round).values(*services.TOTAL_FIELDS))
+        return {"sites": len(rows), **{k: sum(r[k] for r in rows) for k in services.TOTAL_FIELDS}}
+
+    services.assessment_save(actor=staff, round_id=round.pk, site_id=sites[0].pk, data=assessment_data())
+    assert kept() == summed() and kept()["individuals"] == 40
+    services.assessment_save(actor=staff, round_id=round.pk, site_id=sites[0].pk, data=assessment_data(households=3))
+    assert kept() == summed() and kept()["households"] == 3
+    services.assessments_save_many(
+        actor=staff, round_id=round.pk, rows=[(s.pk, assessment_data(idps=20, host_community=16)) for s in sites]
+    )
+    assert kept() == summed() and kept()["sites"] == 3 and kept()["idps"] == 60
+    services.round_transition(actor=staff, round_id=round.pk, to="submitted")
+    services.round_transition(actor=chief, round_id=round.pk, to="validated")
+    first = SiteAssessment.objects.filter(round=round).order_by("pk").first()
+    services.assessment_correct(
+        actor=staff, assessment_id=first.pk, data=assessment_data(idps=10, host_community=26), reason="Recount"
+    )
+    assert kept() == summed() and kept()["idps"] == 50
+    assert selectors.overview(staff, haiti)["per_round"][0]["idps"] == 50
+    assert haiti.affected_figures.get(group="idps", source=round.source).figure == 50
