@@ -164,8 +164,8 @@ def measure(log=print, scale: float = 1.0) -> list[str]:
 
     from accounts.models import Office, User
     from crises.services import crisis_register
-    from displacement import services
-    from displacement.models import SiteAssessment
+    from displacement import imports, services
+    from displacement.models import RoundImport, SiteAssessment
 
     from .measure import client_for, percentile
 
@@ -200,21 +200,27 @@ def measure(log=print, scale: float = 1.0) -> list[str]:
             )
             table = _import_table(crisis, n_sites)
             page = f"/displacement/rounds/{round.pk}/import/"
+            # The upload answers at once; the worker's two tasks (check, then save) are run here, in
+            # this process and transaction, as the worker runs them.
             started = time.perf_counter()
-            preview = browser.post(page, {"file": SimpleUploadedFile("round.csv", table)})
+            uploaded = browser.post(page, {"file": SimpleUploadedFile("round.csv", table)})
+            assert uploaded.status_code == 302, uploaded.status_code
+            job = RoundImport.objects.get(round=round)
+            assert imports.round_import_check(job.pk) == "checked"
             checked_at = time.perf_counter()
-            done = browser.post(page, {"confirm": "1"})
+            done = browser.post(f"/displacement/imports/{job.pk}/confirm/")
+            assert done.status_code == 302, done.status_code
+            assert imports.round_import_save(job.pk) == "saved"
             ended = time.perf_counter()
-            assert preview.status_code == 200 and done.status_code == 302, (preview.status_code, done.status_code)
             saved = SiteAssessment.objects.filter(round=round).count()
             assert saved == n_sites, saved
             total = ended - started
             rows.append(
                 (
-                    f"Import a round of {n_sites:,} sites (upload and preview, then import)",
+                    f"Import a round of {n_sites:,} sites (upload and check, then save: the two tasks)",
                     total * 1000,
                     f"<= {TARGET_IMPORT_S} s",
-                    f"preview {checked_at - started:.1f} s, import {ended - checked_at:.1f} s",
+                    f"upload and check {checked_at - started:.1f} s, save {ended - checked_at:.1f} s",
                 )
             )
             log(f"displacement: import of {n_sites} sites {total:.1f} s")

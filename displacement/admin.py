@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import AssessmentRevision, AssessmentRound, FlowCount, FlowPoint, Site, SiteAssessment
+from .models import AssessmentRevision, AssessmentRound, FlowCount, FlowPoint, RoundImport, Site, SiteAssessment
 
 
 @admin.register(Site)
@@ -40,3 +40,9 @@ class FlowPointAdmin(ReadOnlyAdmin):
 class FlowCountAdmin(ReadOnlyAdmin):
     list_display = ("point", "date", "direction", "nationality", "females", "males", "children")
     list_filter = ("direction",)
+
+
+@admin.register(RoundImport)
+class RoundImportAdmin(ReadOnlyAdmin):
+    list_display = ("round", "file_name", "status", "total_rows", "error_rows", "saved", "created_by", "created_at")
+    list_filter = ("status",)

@@ -416,3 +416,51 @@ class FlowCount(models.Model):
     @property
     def total(self) -> int:
         return self.females + self.males
+
+
+class RoundImport(models.Model):
+    """One upload of the enumerators' table for an open round: checked by a task (with its progress
+    counted, so that the page shows a bar), previewed, then saved by a task, all rows or none."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the rows")
+        CHECKED = "checked", _("Checked")
+        SAVING = "saving", _("Saving")
+        SAVED = "saved", _("Saved")
+        FAILED = "failed", _("Failed")
+
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="imports"
+    )
+    file = models.FileField(_("file"), upload_to="displacement-imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    language = models.CharField(_("language of the messages"), max_length=8, default="en")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    new_sites = models.PositiveIntegerField(_("new sites"), default=0)
+    assessments = models.PositiveIntegerField(_("assessments"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    # {"<row>": {"<field>": ["message", ...]}} for the first rows with errors (ERRORS_KEPT).
+    errors = models.JSONField(_("errors"), default=dict, blank=True)
+    saved = models.PositiveIntegerField(_("assessments saved"), default=0)
+    failure = models.TextField(_("why it failed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    _get_FIELD_display = get_field_display
+
+    class Meta:
+        verbose_name = _("round import")
+        verbose_name_plural = _("round imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.file_name} {self.status}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.SAVING)

@@ -5,12 +5,9 @@ monitoring daily entry. Scoped by the selectors: an unseen crisis, site, round o
 from __future__ import annotations
 
 import datetime
-import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from caseload.imports.reading import ImportFileError
 from core.countries import country_choices, country_name
 from crises.models import Crisis
 
@@ -38,6 +34,7 @@ from .models import (
     Direction,
     FlowCount,
     MoveReason,
+    RoundImport,
     RoundStatus,
     Site,
     SiteAssessment,
@@ -397,49 +394,67 @@ def assessment_edit(request: HttpRequest, pk: int, site_id: int) -> HttpResponse
     )
 
 
-IMPORT_SESSION = "displacement_import"
+IMPORTS_SHOWN = 10
 
 
 def round_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload, then a preview of what the file would save (new sites, assessments, each row's errors),
-    then the import itself: all rows or none."""
+    """Upload a round's table: it is kept and checked by the worker, and its page shows the progress,
+    then the preview (new sites, assessments, each row's errors), then saves it: all rows or none."""
     round = _round(request, pk)
     if not can_enter(request.user, round.crisis) or round.status != RoundStatus.OPEN:
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    checked = None
-    stored = request.session.get(IMPORT_SESSION, {})
-    if request.method == "POST" and request.POST.get("confirm") and stored.get("round") == round.pk:
-        name = stored["file"]
-        with default_storage.open(name, "rb") as handle:
-            header, body = imports.read_table(handle, name)
-        checked = imports.preview(round, header, body)
+    if request.method == "POST" and form.is_valid():
         try:
-            saved = imports.round_import(actor=request.user, round=round, checked=checked)
+            job = imports.round_import_start(
+                actor=request.user, round=round, upload=form.cleaned_data["file"], request=request
+            )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
-            default_storage.delete(name)
-            request.session.pop(IMPORT_SESSION, None)
-            messages.success(request, _("%(n)s assessments imported.") % {"n": saved})
-            return redirect("displacement:round", pk=round.pk)
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = upload.name.rsplit(".", 1)[-1].lower()[:8]
-        name = default_storage.save(f"displacement-imports/{uuid.uuid4().hex}.{suffix}", ContentFile(upload.read()))
-        try:
-            with default_storage.open(name, "rb") as handle:
-                header, body = imports.read_table(handle, name)
-            checked = imports.preview(round, header, body)
-        except (ImportFileError, ValidationError) as exc:
-            default_storage.delete(name)
-            form.add_error("file", str(exc) if isinstance(exc, ImportFileError) else exc)
-        else:
-            request.session[IMPORT_SESSION] = {"round": round.pk, "file": name}
-    errors = sorted(checked["errors"].items())[:200] if checked else []
-    return render(
-        request, "displacement/import.html", {"round": round, "form": form, "checked": checked, "errors": errors}
+            return redirect("displacement:import_detail", pk=job.pk)
+    recent = RoundImport.objects.filter(round=round).select_related("created_by")[:IMPORTS_SHOWN]
+    return render(request, "displacement/import.html", {"round": round, "form": form, "recent": recent})
+
+
+def _import(request: HttpRequest, pk: int) -> RoundImport:
+    _reader(request)
+    job = get_object_or_404(
+        RoundImport.objects.filter(round__in=rounds_visible_to(request.user)).select_related("round__crisis"), pk=pk
     )
+    if not can_enter(request.user, job.round.crisis):
+        raise PermissionDenied
+    return job
+
+
+def _import_context(job: RoundImport) -> dict:
+    errors = sorted(((int(row), fields) for row, fields in job.errors.items()), key=lambda item: item[0])
+    return {"job": job, "round": job.round, "errors": errors, "errors_cut": job.error_rows > len(errors)}
+
+
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import(request, pk)
+    return render(request, "displacement/import_detail.html", _import_context(job))
+
+
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status part of an import's page, which htmx polls while the worker runs it."""
+    job = _import(request, pk)
+    return render(request, "displacement/partials/import_status.html", _import_context(job))
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import(request, pk)
+    try:
+        imports.round_import_confirm(actor=request.user, import_id=job.pk, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saving the assessments."))
+    return redirect("displacement:import_detail", pk=job.pk)
 
 
 @require_GET

@@ -145,18 +145,3 @@ def test_a_bad_row_is_named_and_nothing_is_saved(staff, haiti, open_round, site)
     with pytest.raises(Exception):  # noqa: B017,PT011 - the service's ValidationError
         imports.round_import(actor=staff, round=open_round, checked=checked)
     assert not SiteAssessment.objects.exists()
-
-
-def test_the_import_page_previews_then_saves(client_for, staff, open_round, site):
-    client = client_for(staff)
-    table = (
-        "Site code,Households,Individuals,Male 18-59,Reason for displacement,First need\n"
-        f"{site.code},3,10,10,conflict,food\n"
-    ).encode()
-    url = f"/displacement/rounds/{open_round.pk}/import/"
-    page = client.post(url, {"file": SimpleUploadedFile("r.csv", table)})
-    assert page.status_code == 200 and b"data-preview" in page.content
-    assert not SiteAssessment.objects.exists()
-    done = client.post(url, {"confirm": "1"})
-    assert done.status_code == 302
-    assert SiteAssessment.objects.get().male_18_59 == 10

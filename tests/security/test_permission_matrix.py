@@ -71,6 +71,7 @@ def _pk_object(name: str, role: str, side, world):
     partner_side = role in PARTNER_ROLES
     table = [
         (("displacement:site", "site-"), side.dtm_site),
+        (("displacement:import_",), side.dtm_import),
         (("displacement:round", "displacement:assessment", "round-"), side.dtm_round),
         (("displacement:flow", "flow-point-"), side.dtm_point),
         (("crises:decide", "escalation-"), side.proposal),
@@ -450,6 +451,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "displacement:flows_export": {"GET": "staff chief hq", "POST": ""},
     "displacement:overview": {"GET": "staff chief hq", "POST": ""},
     "displacement:round": {"GET": "staff chief hq", "POST": ""},
+    "displacement:import_confirm": {"GET": "", "POST": "staff chief"},
+    "displacement:import_detail": {"GET": "staff chief", "POST": ""},
+    "displacement:import_progress": {"GET": "staff chief", "POST": ""},
     "displacement:round_export": {"GET": "staff chief hq", "POST": ""},
     "displacement:round_import": {"GET": "staff chief", "POST": "staff chief"},
     "displacement:round_open": {"GET": "staff chief", "POST": "staff chief"},
@@ -578,6 +582,7 @@ WRITERS: dict[str, dict[str, str]] = {
     "displacement:assessment": {"POST": f"{OFFICE_STAFF} hq"},
     "displacement:round_transition": {"POST": f"{OFFICE_STAFF} hq"},
     "displacement:round_import": {"POST": OFFICE_STAFF},
+    "displacement:import_confirm": {"POST": OFFICE_STAFF},
     "displacement:flow_entry": {"POST": OFFICE_STAFF},
     "outbox:notification_resend": {"POST": "hq"},
     "outbox:webhook_create": {"POST": "hq"},

@@ -49,6 +49,7 @@ class Side:
     dtm_site: object  # a displacement site of the side's crisis
     dtm_round: object  # its open assessment round, with the site assessed
     dtm_point: object  # a flow monitoring point of the crisis, in the office's country, with a day counted
+    dtm_import: object  # a table of the open round, uploaded and checked, not saved
     sitrep: object  # a draft situation report of the side's crisis
     marker: str  # a string that appears in this side's rows and nowhere else
 
@@ -192,6 +193,18 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         site_id=dtm_site.pk,
         data={"households": 3, "individuals": 12, **sadd, "idps": 12, "reason": "conflict", "need_1": "food"},
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from displacement import imports as tracking_imports
+
+    table = (
+        "Site code,Households,Individuals,Male 18-59,Reason for displacement,First need\n"
+        f"{dtm_site.code},1,4,4,conflict,food\n"
+    )
+    dtm_import = tracking_imports.round_import_start(
+        actor=chief, round=dtm_round, upload=SimpleUploadedFile("round.csv", table.encode())
+    )
+    tracking_imports.round_import_check(dtm_import.pk)
     dtm_point = tracking.flow_point_create(
         actor=chief,
         crisis=crisis,
@@ -243,6 +256,7 @@ def _side(tag: str, office, chief, government, partner, *, hq) -> Side:
         dtm_site=dtm_site,
         dtm_round=dtm_round,
         dtm_point=dtm_point,
+        dtm_import=dtm_import,
         sitrep=sitrep,
         marker=f"Zzfamily{tag}",
     )
