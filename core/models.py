@@ -104,3 +104,25 @@ class TaskLock(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a write sent with an ``Idempotency-Key`` header (core.idempotency): a
+    replay of the same request with the same key gets it again and changes nothing. Kept 24 hours."""
+
+    owner = models.CharField(_("owner"), max_length=80)  # "user:<id>" or a digest of the API token
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)  # of the method, path and body
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=120, blank=True)
+    location = models.CharField(_("location"), max_length=2000, blank=True)
+    body = models.BinaryField(_("body"), default=b"", blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key}"

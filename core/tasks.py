@@ -24,3 +24,22 @@ def touch_lock(name: str) -> str:
     now = timezone.now()
     TaskLock.objects.filter(pk=lock.pk).update(last_finished_at=now)
     return now.isoformat()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def expire_idempotency_keys() -> int:
+    """Forget the Idempotency-Keys older than IDEMPOTENCY_KEY_HOURS (core.idempotency)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .idempotency import key_hours
+    from .locks import task_lock
+    from .models import IdempotencyKey
+
+    with task_lock("core.expire_idempotency_keys", timedelta(minutes=10)) as acquired:
+        if not acquired:
+            return 0
+        since = timezone.now() - timedelta(hours=key_hours())
+        deleted, _rows = IdempotencyKey.objects.filter(created_at__lt=since).delete()
+        return deleted

@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.NoStoreForAuthenticatedMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: a write sent with an Idempotency-Key is done once (core.idempotency).
+    "core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "mcof_site.urls"
@@ -277,7 +279,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-refresh-dashboards": {"task": "reports.tasks.refresh_dashboards", "schedule": timedelta(minutes=1)},
     "reports-expire-exports": {"task": "reports.tasks.expire_exports", "schedule": timedelta(hours=1)},
     "sitreps-draft-and-remind": {"task": "sitreps.tasks.draft_and_remind", "schedule": timedelta(hours=1)},
+    "core-expire-idempotency-keys": {"task": "core.tasks.expire_idempotency_keys", "schedule": timedelta(hours=1)},
 }
+# A write's Idempotency-Key is kept this long (core.idempotency).
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24, minimum=1)
 # XLSX exports of more rows than this are built by a worker (reports.export_jobs), kept this long.
 EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000, minimum=1)
 EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24, minimum=1)
