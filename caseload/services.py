@@ -154,15 +154,38 @@ def migrant_register(
     return migrant
 
 
+class EditConflict(Exception):
+    """The record changed since the version the edit was made on, and the edit would change some of
+    the same fields: ``conflicts`` maps each field to (its value now, the value sent). Nothing is
+    saved; the person chooses field by field and sends again on the current version."""
+
+    def __init__(self, current: Migrant, conflicts: dict[str, tuple[Any, Any]]) -> None:
+        super().__init__(", ".join(conflicts))
+        self.current = current
+        self.conflicts = conflicts
+
+
 def migrant_update(
-    *, actor: User, migrant: Migrant, data: dict[str, Any], request: HttpRequest | None = None
+    *,
+    actor: User,
+    migrant: Migrant,
+    data: dict[str, Any],
+    base_updated_at: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> Migrant:
+    """Change a case's fields. ``base_updated_at`` is the version the edit was made on (the record's
+    ``updated_at`` when the form or the offline copy was read): when the record changed since and the
+    edit would change any field to a value other than the current one, EditConflict, never the last
+    write winning."""
     require_office_member(actor, migrant.office_id)
-    changed = [f for f in MIGRANT_FIELDS if f in data and getattr(migrant, f) != data[f]]
-    for field in changed:
-        setattr(migrant, field, data[field])
-    _normalise_and_check(migrant)
     with transaction.atomic():
+        migrant = Migrant.objects.select_for_update().get(pk=migrant.pk)
+        changed = [f for f in MIGRANT_FIELDS if f in data and getattr(migrant, f) != data[f]]
+        if base_updated_at is not None and migrant.updated_at != base_updated_at and changed:
+            raise EditConflict(migrant, {f: (getattr(migrant, f), data[f]) for f in changed})
+        for field in changed:
+            setattr(migrant, field, data[field])
+        _normalise_and_check(migrant)
         migrant.save()
         _refresh_sensitivity(migrant)
         audit_record(actor=actor, action="update", obj=migrant, request=request, after={"fields": changed})

@@ -54,6 +54,14 @@ class MigrantInputSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     legal_basis = serializers.ChoiceField(choices=LegalBasis.choices, required=False, default=LegalBasis.CONSENT)
 
+    updated_at = serializers.DateTimeField(
+        required=False,
+        help_text=(
+            "On a change: the updated_at of the version the change was made on. If the case changed since and "
+            "the change touches a field that changed, the answer is 409 with both versions; nothing is saved."
+        ),
+    )
+
     def validate_vulnerabilities(self, value):
         return list(dict.fromkeys(value))
 
@@ -74,6 +82,7 @@ class MigrantSerializer(serializers.ModelSerializer):
             "crisis",
             "crisis_code",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Office
+from core.api.errors import error_response
 from crises.models import Crisis
 from partners.models import Government, Partner
 
@@ -49,6 +50,24 @@ class AuditedReadsMixin:
         obj = super().get_object()
         log_read(user=self.request.user, obj=obj, request=self.request._request)
         return obj
+
+
+def _conflict_response(conflict, data) -> Response:
+    """409: the case changed since the version sent; each field of the change that changed, with
+    its value now (``current``) and the value sent (``yours``), and the version to send again."""
+    message = _("This case was changed by someone else since you opened it. Choose, field by field, what to keep.")
+    fields = sorted(conflict.conflicts)
+    now = MigrantSerializer(conflict.current).data
+    answer = error_response(
+        message,
+        status_code=status.HTTP_409_CONFLICT,
+        code="conflict",
+        fields={name: [_("Changed meanwhile.")] for name in fields},
+    )
+    answer.data["current"] = {name: now[name] for name in fields}
+    answer.data["yours"] = {name: data.validated_data.get(name) for name in fields}
+    answer.data["updated_at"] = now["updated_at"]
+    return answer
 
 
 class MigrantViewSet(
@@ -94,8 +113,17 @@ class MigrantViewSet(
         services.require_office_member(request.user, migrant.office_id)
         data = MigrantInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        values = {k: v for k, v in data.validated_data.items() if k not in ("crisis", "office")}
-        migrant = services.migrant_update(actor=request.user, migrant=migrant, data=values, request=request._request)
+        values = {k: v for k, v in data.validated_data.items() if k not in ("crisis", "office", "updated_at")}
+        try:
+            migrant = services.migrant_update(
+                actor=request.user,
+                migrant=migrant,
+                data=values,
+                base_updated_at=data.validated_data.get("updated_at"),
+                request=request._request,
+            )
+        except services.EditConflict as conflict:
+            return _conflict_response(conflict, data)
         return Response(MigrantSerializer(self.get_queryset().get(pk=migrant.pk)).data)
 
     @extend_schema(

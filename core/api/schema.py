@@ -29,6 +29,8 @@ ERROR_STATUSES = {
     "429": "Too many requests.",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
+# A write sent with an Idempotency-Key (core.idempotency) that was used for another request.
+WRITE_STATUSES = {"422": "This Idempotency-Key was already used for another request."}
 
 
 def add_error_responses(result, generator, request, public):
@@ -40,7 +42,8 @@ def add_error_responses(result, generator, request, public):
             if method not in METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            for code, description in ERROR_STATUSES.items():
+            statuses = {**ERROR_STATUSES, **(WRITE_STATUSES if method != "get" else {})}
+            for code, description in statuses.items():
                 responses.setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": ref}}}
                 )

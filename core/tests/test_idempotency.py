@@ -137,3 +137,31 @@ def test_two_requests_with_the_same_key_at_once_make_one_record(api_for, demo):
         thread.join()
     assert answers == [201, 201]
     assert Migrant.objects.filter(family_name="Abdel Fattah").count() == 1
+
+
+# --- Conflicts: an edit made on an old version is shown, not lost -----------------------------------
+def test_an_edit_on_an_old_version_answers_409_with_both_versions(api_for, users, libya):
+    api = api_for(users["staff_lby"])
+    made = api.post("/api/v1/migrants/", person(libya), format="json").json()
+    url = f"/api/v1/migrants/{made['id']}/"
+    seen = made["updated_at"]
+    # Someone else changes the phone and the site meanwhile.
+    other = api_for(users["com_lby"]).patch(url, {"phone": "+218 91 000 0000", "site": "Tajoura"}, format="json")
+    assert other.status_code == 200 and other.json()["updated_at"] != seen
+    # The offline edit, made on the version seen, changes the phone too, and the household.
+    late = api.patch(url, {"phone": "+20 100 123 4567", "household": "HH-9", "updated_at": seen}, format="json")
+    assert late.status_code == 409
+    body = late.json()
+    assert body["error"]["code"] == "conflict" and set(body["error"]["fields"]) == {"phone", "household"}
+    assert body["current"] == {"phone": "+218910000000", "household": ""}
+    assert body["yours"] == {"phone": "+20 100 123 4567", "household": "HH-9"}
+    now = api.get(url).json()
+    assert now["phone"] == "+218910000000" and now["household"] == "" and now["updated_at"] == body["updated_at"]
+    # Chosen field by field and sent again on the current version: saved.
+    again = api.patch(
+        url, {"phone": "+218910000000", "household": "HH-9", "updated_at": body["updated_at"]}, format="json"
+    )
+    assert again.status_code == 200 and again.json()["household"] == "HH-9"
+    # An edit on an old version that changes nothing that differs from now is no conflict.
+    same = api.patch(url, {"site": "Tajoura", "updated_at": seen}, format="json")
+    assert same.status_code == 200
