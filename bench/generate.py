@@ -635,12 +635,17 @@ MIGRANT_COLUMNS = [
     "document_number_norm", "sex", "date_of_birth", "estimated_age", "nationality", "other_nationalities",
     "languages", "document_status", "document_number", "location_country", "admin_pcode", "site", "household",
     "population_group", "vulnerabilities", "intention", "phone", "legal_basis", "is_sensitive", "created_at",
-    "updated_at", "created_by_id", "crisis_id", "office_id",
+    "updated_at", "created_by_id", "crisis_id", "office_id", "given_name_key", "family_name_key",
 ]  # fmt: skip
 
 
 def migrant_lines(n: int, first_id: int, ref: dict, rng: random.Random, out: dict):
     """Yield COPY lines of the migrants; fill ``out`` with what the referrals need of each."""
+    from functools import lru_cache
+
+    from caseload.names import name_key
+
+    key = lru_cache(maxsize=None)(name_key)  # the Latin name key the registration stores (caseload.names)
     crises = ref["crises"]
     crisis_weights = zipf_weights(len(crises), 1.1)
     nat_weights = zipf_weights(len(NATIONALITIES), 1.0)
@@ -698,7 +703,7 @@ def migrant_lines(n: int, first_id: int, ref: dict, rng: random.Random, out: dic
             f"{pk}\t{BENCH_PREFIX}{pk:08d}\t{given}\t{family}\t\t{given.lower()}\t{family.lower()}\t{document}\t{sex}\t"
             f"{dob_s}\t{age_s}\t{nationality}\t[]\t[]\t{doc_status}\t{document}\t{crisis_country}\t\t\t\t{group}\t"
             f"{json.dumps(vulns)}\tundecided\t\tconsent\t{'t' if sensitive else 'f'}\t{created_s}\t{created_s}\t"
-            f"\\N\t{crisis_id}\t{office_id}\n"
+            f"\\N\t{crisis_id}\t{office_id}\t{key(given)}\t{key(family)}\n"
         )
 
 
