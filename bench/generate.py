@@ -714,9 +714,10 @@ REFERRAL_COLUMNS = [
     "document_number", "document_issued_on", "departure_from", "destination", "travel_date", "outcome_note",
     "created_by_id", "created_at", "updated_at",
 ]  # fmt: skip
-EVENT_COLUMNS = ["referral_id", "action", "from_status", "to_status", "actor_id", "at", "note"]
+EVENT_COLUMNS = ["referral_id", "action", "from_status", "to_status", "actor_id", "at", "note", "details"]
 CONSENT_COLUMNS = [
-    "migrant_id", "government_id", "partner_id", "given_on", "note", "recorded_by_id", "recorded_at", "withdrawn_at"
+    "migrant_id", "government_id", "partner_id", "given_on", "note", "recorded_by_id", "recorded_at", "withdrawn_at",
+    "purposes",
 ]  # fmt: skip
 
 
@@ -752,13 +753,13 @@ def referral_rows(n: int, first_id: int, first_migrant: int, migrants: dict, ref
         sent = created + timedelta(minutes=rng.randrange(5, 600)) if status != "draft" else None
         due = sent + timedelta(hours=PRIORITY_HOURS[priority]) if sent else None
         at = sent or created
-        events.append(f"{pk}\tcreate\t\tdraft\t{actor}\t{_ts(created)}\t\n")
+        events.append(f"{pk}\tcreate\t\tdraft\t{actor}\t{_ts(created)}\t\t{{}}\n")
         previous = "draft"
         for target in STATUS_PATHS[status]:
             if target != "sent":
                 at = at + timedelta(hours=rng.randrange(1, 120))
             note = "Not within our mandate" if target == "declined" else ""
-            events.append(f"{pk}\t{ACTION[target]}\t{previous}\t{target}\t{actor}\t{_ts(at)}\t{note}\n")
+            events.append(f"{pk}\t{ACTION[target]}\t{previous}\t{target}\t{actor}\t{_ts(at)}\t{note}\t{{}}\n")
             previous = target
         closed = at if status in ("completed", "declined", "cancelled") else None
         referrals.append(
@@ -774,7 +775,7 @@ def referral_rows(n: int, first_id: int, first_migrant: int, migrants: dict, ref
             withdrawn = _ts(at) if rng.random() < 0.03 else "\\N"
             consents.append(
                 f"{migrant_id}\t{gov or chr(92) + 'N'}\t{partner or chr(92) + 'N'}\t{created.date().isoformat()}\t\t"
-                f"{actor}\t{_ts(created)}\t{withdrawn}\n"
+                f"{actor}\t{_ts(created)}\t{withdrawn}\t{json.dumps([kind])}\n"
             )
     return referrals, events, consents
 
