@@ -82,7 +82,12 @@ class MigrantFilter(django_filters.FilterSet):
         keys = name_key(value).split()
         by_key = Q()
         for key in keys:
-            by_key &= Q(family_name_key__startswith=key) | Q(given_name_key__startswith=key)
+            # A key of one letter ("Aya" is "a") begins too many names to narrow anything: it must
+            # be the whole key of a name, which the index answers as narrowly as a full word.
+            if len(key) < 2:
+                by_key &= Q(family_name_key=key) | Q(given_name_key=key)
+            else:
+                by_key &= Q(family_name_key__startswith=key) | Q(given_name_key__startswith=key)
         condition = (by_name | by_key if keys else by_name) if words else Q(pk__in=[])
         if document:
             condition |= Q(document_number_norm=document)
