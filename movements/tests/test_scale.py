@@ -11,7 +11,7 @@ from caseload.models import Referral
 from core.models import DomainEvent
 from movements import services
 from movements.models import Passenger
-from outbox.models import Notification
+from outbox.selectors import notifications_visible_to
 from outbox.tests.factories import ContactFactory, WebhookEndpointFactory
 
 from .conftest import plan_movement, register
@@ -59,7 +59,8 @@ def test_boarding_all_and_the_arrival_take_a_constant_number_of_queries(
     staff, ship, bangladesh, django_assert_max_num_queries
 ):
     referrals = Referral.objects.filter(migrant__passages__movement=ship, kind="transport")
-    before = Notification.objects.filter(event_type="referral.transitioned").count()
+    log = notifications_visible_to(staff)  # the delivery log, as the office reads it
+    before = log.filter(event_type="referral.transitioned").count()
 
     with django_assert_max_num_queries(MAX_QUERIES):
         boarded, refusals = services.passengers_board_all(actor=staff, movement_id=ship.pk)
@@ -76,8 +77,46 @@ def test_boarding_all_and_the_arrival_take_a_constant_number_of_queries(
     # told of each as it would be of one referral moved alone.
     events = DomainEvent.objects.filter(type="referral.transitioned", subject_id__in=referrals.values("pk"))
     assert events.count() == 2 * PASSENGERS
-    told = Notification.objects.filter(event__in=events, government=bangladesh)
-    assert told.count() == Notification.objects.filter(event_type="referral.transitioned").count() - before
+    told = log.filter(event__in=events, government=bangladesh)
+    assert told.count() == log.filter(event_type="referral.transitioned").count() - before
     assert set(told.values_list("channel", flat=True)) == {"email", "webhook"}
     assert told.values("event").distinct().count() == 2 * PASSENGERS
     assert told.count() == 2 * 2 * PASSENGERS
+
+
+def test_the_movement_page_shows_the_manifest_a_page_at_a_time(
+    client_for, staff, ship, monkeypatch, django_assert_max_num_queries
+):
+    from movements import views
+
+    monkeypatch.setattr(views, "MANIFEST_PAGE_SIZE", 20)
+    client = client_for(staff)
+    client.get(f"/movements/{ship.pk}/")
+    with django_assert_max_num_queries(30):
+        first = client.get(f"/movements/{ship.pk}/").content.decode()
+    assert first.count("<tr data-passenger=") == 20
+    assert 'data-count="booked">50<' in first  # the figures count every passenger
+    assert "Page 1 of 3" in first and "?page=2#manifest-title" in first
+    last = client.get(f"/movements/{ship.pk}/?page=3").content.decode()
+    assert last.count("<tr data-passenger=") == 10
+    assert "Karim49 Hossain" in last and "?page=2#manifest-title" in last
+    assert client.get(f"/movements/{ship.pk}/?page=99").content.decode().count("<tr data-passenger=") == 10
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_manifest_download_reads_no_record_row_by_row(client_for, staff, ship, fmt, django_assert_max_num_queries):
+    client = client_for(staff)
+    with django_assert_max_num_queries(30):
+        response = client.get(f"/movements/{ship.pk}/manifest/office.{fmt}")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200
+    if fmt == "csv":
+        lines = body.decode().splitlines()
+        assert len(lines) == 2 + PASSENGERS and "Karim49" in lines[-1]
+    else:
+        # The workbook is built once per revision of the manifest and kept (as the PDF is).
+        assert client.get(f"/movements/{ship.pk}/manifest/office.xlsx").content == body
+        services.passenger_update(
+            actor=staff, passenger_id=Passenger.objects.filter(movement=ship).first().pk, data={"seat": "12A"}
+        )
+        assert client.get(f"/movements/{ship.pk}/manifest/office.xlsx").content != body
