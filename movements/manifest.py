@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,7 +29,6 @@ from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
@@ -243,7 +243,11 @@ def document_context(manifest: Manifest, *, user, request: HttpRequest | None = 
     passengers = list(manifest.passengers)
     if request is not None:
         log_reads(user=user, objects=[p.migrant for p in passengers], request=request)
-    labels = [CHOICE_LABELS.get(column.tag) for column in manifest.columns]
+    # The words of each coded column, translated once for the document (not once a cell).
+    labels = [
+        {code: str(name) for code, name in CHOICE_LABELS[column.tag]} if column.tag in CHOICE_LABELS else None
+        for column in manifest.columns
+    ]
     rows = [
         [
             _label(column.value(p), names) if names else column.value(p)
@@ -273,8 +277,7 @@ CHOICE_LABELS = {
 }
 
 
-def _label(value, choices):
-    names = dict(choices)
+def _label(value, names: dict[str, str]):
     if isinstance(value, list):
         return [str(names.get(item, item)) for item in value]
     return str(names.get(value, value)) if value else value
@@ -296,7 +299,7 @@ def _table_body(rows: list[list]) -> str:
     """The table's rows as HTML, escaped once in Python: a thousand passengers through the template
     language took most of the page's time."""
     return mark_safe(  # noqa: S308 - every cell is escaped here
-        "".join("<tr>" + "".join(f"<td>{escape(_cell_text(v))}</td>" for v in row) + "</tr>" for row in rows)
+        "".join("<tr>" + "".join(f"<td>{html.escape(_cell_text(v))}</td>" for v in row) + "</tr>" for row in rows)
     )
 
 
