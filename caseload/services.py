@@ -723,6 +723,8 @@ def transport_referrals_follow_movement(
                 status__in=sources,
                 pk__in=referrals_visible_to(actor).values("pk"),
             )
+            # What the steps, their events and audit entries read of each (a thousand at arrival).
+            .only("status", "kind", "crisis_id", "office_id", "recipient_government_id", "recipient_partner_id")
             .order_by("pk")
         )
         if not referrals:

@@ -8,6 +8,10 @@ apps subscribe in their ``AppConfig.ready`` without the emitting code knowing ab
 
 Handlers run synchronously in the same transaction: if one raises, the change rolls back.
 Anything slow belongs in a Celery task queued from the handler with ``transaction.on_commit``.
+
+A handler may also give the form it takes for a batch (``record_events``, a movement's thousand
+referrals): ``subscribe("referral.transitioned", many=on_referrals)(on_referral)``; the batch form
+gets every event of the batch at once and must do what the one-event form would do for each.
 """
 
 from __future__ import annotations
@@ -21,16 +25,22 @@ from django.db import models, transaction
 from .models import DomainEvent
 
 Handler = Callable[[DomainEvent], None]
+BatchHandler = Callable[[list[DomainEvent]], None]
 _subscribers: list[tuple[str, Handler]] = []
+# The batch form of a handler, when it has one (``record_events`` calls it once for the batch).
+_batch_forms: dict[Handler, BatchHandler] = {}
 
 
-def subscribe(pattern: str) -> Callable[[Handler], Handler]:
+def subscribe(pattern: str, *, many: BatchHandler | None = None) -> Callable[[Handler], Handler]:
     """Register a handler for an exact event type, or for every type starting with ``pattern``
-    when it ends with a dot; ``"*"`` subscribes to everything."""
+    when it ends with a dot; ``"*"`` subscribes to everything. ``many``, when given, is the same
+    handler for a list of events, which ``record_events`` calls once instead of the handler per event."""
 
     def register(handler: Handler) -> Handler:
         if (pattern, handler) not in _subscribers:
             _subscribers.append((pattern, handler))
+        if many is not None:
+            _batch_forms[handler] = many
         return handler
 
     return register
@@ -83,7 +93,8 @@ class EventRecord:
 
 def record_events(event_type: str, records: Iterable[EventRecord], *, actor: Any = None) -> list[DomainEvent]:
     """``record_event`` for many subjects at once (a movement's thousand referrals): the rows in one
-    INSERT, then each event's subscribers, in the caller's transaction."""
+    INSERT, then the subscribers, in the caller's transaction: a handler with a batch form
+    (``subscribe(..., many=...)``) once with every event, any other once per event."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_events must be called inside transaction.atomic()")
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
@@ -99,8 +110,15 @@ def record_events(event_type: str, records: Iterable[EventRecord], *, actor: Any
         )
         for record in records
     )
-    handlers = [handler for pattern, handler in list(_subscribers) if _matches(pattern, event_type)]
-    for event in events:
-        for handler in handlers:
-            handler(event)
+    if not events:
+        return events
+    for pattern, handler in list(_subscribers):
+        if not _matches(pattern, event_type):
+            continue
+        many = _batch_forms.get(handler)
+        if many is not None:
+            many(list(events))
+        else:
+            for event in events:
+                handler(event)
     return events

@@ -46,6 +46,8 @@ _NUMBER = re.compile(r"^[+-]?[\d\s().]+$")
 
 def text_value(value: Any) -> str:
     """A value as CSV text: dates in ISO 8601, date-times in UTC, lists joined, formulas defused."""
+    if type(value) is str:  # most cells: no other test applies (a thousand rows of twenty each)
+        return "'" + value if value.startswith(_FORMULA_START) and not _NUMBER.match(value) else value
     if value is None:
         return ""
     if isinstance(value, bool):

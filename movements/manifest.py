@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,7 +29,6 @@ from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
@@ -132,6 +132,16 @@ OFFICE_COLUMNS: tuple[Column, ...] = (
     Column(gettext_lazy("Sensitive record"), "#meta+sensitive", lambda p: p.migrant.is_sensitive),
 )
 COLUMNS = {OFFICE: OFFICE_COLUMNS, CARRIER: CARRIER_COLUMNS, GOVERNMENT: GOVERNMENT_COLUMNS}
+# What the manifest reads of a person's record: the columns' fields and whether it is sensitive (the
+# access log). The rest of the record (its free text, lists and the caseload's search keys) is not
+# loaded: a thousand records of forty fields each were most of a download's time.
+MIGRANT_READ = frozenset(
+    {"id", "reference", "given_name", "family_name", "sex", "date_of_birth", "estimated_age", "nationality"}
+    | {"household", "is_sensitive"}
+)
+MIGRANT_UNREAD = tuple(
+    field.name for field in Migrant._meta.concrete_fields if field.name not in MIGRANT_READ and not field.primary_key
+)
 
 
 @dataclass
@@ -170,7 +180,12 @@ def manifest_prepare(*, user, movement: Movement, version: str) -> Manifest:
         raise PermissionDenied(_("This version of the manifest is for the organising office."))
     if version == GOVERNMENT and not (staff or user.is_liaison):
         raise PermissionDenied
-    base = Passenger.objects.filter(movement=movement).select_related("migrant", "escort").order_by("order", "id")
+    base = (
+        Passenger.objects.filter(movement=movement)
+        .select_related("migrant", "escort")
+        .defer(*(f"migrant__{name}" for name in MIGRANT_UNREAD))
+        .order_by("order", "id")
+    )
     recipient = ""
     if version == OFFICE:
         passengers = base.filter(pk__in=passengers_visible_to(user, movement).values("pk"))
@@ -204,7 +219,8 @@ def manifest_prepare(*, user, movement: Movement, version: str) -> Manifest:
 
 def manifest_rows(manifest: Manifest, *, user, request: HttpRequest | None = None) -> Iterator[list]:
     passengers = list(manifest.passengers)
-    log_reads(user=user, objects=[p.migrant for p in passengers], request=request)
+    if request is not None:
+        log_reads(user=user, objects=[p.migrant for p in passengers], request=request)
     for passenger in passengers:
         yield [column.value(passenger) for column in manifest.columns]
 
@@ -227,7 +243,11 @@ def document_context(manifest: Manifest, *, user, request: HttpRequest | None = 
     passengers = list(manifest.passengers)
     if request is not None:
         log_reads(user=user, objects=[p.migrant for p in passengers], request=request)
-    labels = [CHOICE_LABELS.get(column.tag) for column in manifest.columns]
+    # The words of each coded column, translated once for the document (not once a cell).
+    labels = [
+        {code: str(name) for code, name in CHOICE_LABELS[column.tag]} if column.tag in CHOICE_LABELS else None
+        for column in manifest.columns
+    ]
     rows = [
         [
             _label(column.value(p), names) if names else column.value(p)
@@ -257,8 +277,7 @@ CHOICE_LABELS = {
 }
 
 
-def _label(value, choices):
-    names = dict(choices)
+def _label(value, names: dict[str, str]):
     if isinstance(value, list):
         return [str(names.get(item, item)) for item in value]
     return str(names.get(value, value)) if value else value
@@ -280,13 +299,13 @@ def _table_body(rows: list[list]) -> str:
     """The table's rows as HTML, escaped once in Python: a thousand passengers through the template
     language took most of the page's time."""
     return mark_safe(  # noqa: S308 - every cell is escaped here
-        "".join("<tr>" + "".join(f"<td>{escape(_cell_text(v))}</td>" for v in row) + "</tr>" for row in rows)
+        "".join("<tr>" + "".join(f"<td>{html.escape(_cell_text(v))}</td>" for v in row) + "</tr>" for row in rows)
     )
 
 
-def _pdf_key(manifest: Manifest, *, user) -> str:
-    """The kept PDF is for one revision of the manifest, of its people's records, in one language,
-    for one scope of reader (what ``passengers`` holds depends on it)."""
+def _document_key(manifest: Manifest, *, user, fmt: str = "pdf") -> str:
+    """A kept document (the PDF, the XLSX) is for one revision of the manifest, of its people's
+    records, in one language, for one scope of reader (what ``passengers`` holds depends on it)."""
     movement = manifest.movement
     latest = manifest.passengers.aggregate(at=Max("migrant__updated_at"))["at"]
     scope = [
@@ -295,21 +314,42 @@ def _pdf_key(manifest: Manifest, *, user) -> str:
         manifest.recipient,
     ]
     material = f"{movement.pk}|{movement.manifest_revision}|{latest}|{manifest.version}|{get_language()}|{scope}"
-    return "manifest-pdf:" + hashlib.sha256(material.encode()).hexdigest()
+    return f"manifest-{fmt}:" + hashlib.sha256(material.encode()).hexdigest()
 
 
 def manifest_pdf(manifest: Manifest, *, user, request: HttpRequest | None = None) -> bytes:
     """The PDF, built once per revision and kept in the cache (a thousand passengers take WeasyPrint
     seconds); the sensitive records in it are logged as read on every download."""
-    key = _pdf_key(manifest, user=user)
+    key = _document_key(manifest, user=user)
     pdf = cache.get(key)
     if pdf is None:
         html = render_to_string("movements/manifest_document.html", document_context(manifest, user=user))
         pdf = html_to_pdf(html, base_url=settings.SITE_URL + "/")
         cache.set(key, pdf, PDF_CACHE_SECONDS)
     if request is not None:
-        log_reads(user=user, objects=[p.migrant for p in manifest.passengers], request=request)
+        _log_kept_reads(manifest, user=user, request=request)
     return pdf
+
+
+def _log_kept_reads(manifest: Manifest, *, user, request: HttpRequest) -> None:
+    """A kept document is a read of its sensitive records, each time it is downloaded."""
+    sensitive = manifest.passengers.filter(migrant__is_sensitive=True)
+    log_reads(user=user, objects=[p.migrant for p in sensitive], request=request)
+
+
+def manifest_xlsx(manifest: Manifest, *, user, request: HttpRequest | None = None) -> bytes:
+    """The workbook, built once per revision and kept as the PDF is (openpyxl writes a thousand rows
+    in about a second); the sensitive records in it are logged as read on every download."""
+    key = _document_key(manifest, user=user, fmt=XLSX)
+    workbook = cache.get(key)
+    if workbook is None:
+        handle = xlsx_workbook(f"{manifest.version}", manifest.columns, manifest_rows(manifest, user=user))
+        workbook = handle.read()
+        handle.close()
+        cache.set(key, workbook, PDF_CACHE_SECONDS)
+    if request is not None:
+        _log_kept_reads(manifest, user=user, request=request)
+    return workbook
 
 
 def manifest_response(*, request: HttpRequest, user, manifest: Manifest, fmt: str) -> HttpResponse:
@@ -323,11 +363,7 @@ def manifest_response(*, request: HttpRequest, user, manifest: Manifest, fmt: st
         lines = csv_lines(manifest.columns, manifest_rows(manifest, user=user, request=request))
         response = StreamingHttpResponse(lines, content_type=CONTENT_TYPES[CSV])
     elif fmt == XLSX:
-        handle = xlsx_workbook(
-            f"{manifest.version}", manifest.columns, manifest_rows(manifest, user=user, request=request)
-        )
-        response = HttpResponse(handle.read(), content_type=CONTENT_TYPES[XLSX])
-        handle.close()
+        response = HttpResponse(manifest_xlsx(manifest, user=user, request=request), content_type=CONTENT_TYPES[XLSX])
     else:
         response = HttpResponse(manifest_pdf(manifest, user=user, request=request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -551,7 +551,10 @@ def passengers_board_all(
         if passenger_ids is not None:
             booked = booked.filter(pk__in=list(passenger_ids))
         ready, refusals = [], []
-        for passenger in booked.select_related("migrant").order_by("order", "id"):
+        # What the boarding rules read (fitness, escort, needs) and the name of whoever may not board.
+        fields = ("migrant_id", "fitness", "escort_id", "special_needs", "order")
+        named = ("migrant__given_name", "migrant__family_name", "migrant__reference")
+        for passenger in booked.select_related("migrant").only(*fields, *named).order_by("order", "id"):
             refusal = _boarding_refusal(passenger)
             if refusal:
                 refusals.append(refusal)

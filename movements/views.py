@@ -7,6 +7,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -114,12 +115,30 @@ def movement_create(request: HttpRequest) -> HttpResponse:
 
 
 # --- The movement page ----------------------------------------------------------------------------
+# The movement page shows its manifest a page at a time: a ship's load is a thousand rows, each with its
+# links; the figures above the table count every passenger (manifest_counts, in SQL).
+MANIFEST_PAGE_SIZE = 100
+
+
+def _visible_passengers(request: HttpRequest, movement: Movement):
+    return passengers_visible_to(request.user, movement).select_related("migrant", "escort").order_by("order", "id")
+
+
 def _passenger_rows(request: HttpRequest, movement: Movement) -> list[Passenger]:
-    passengers = list(
-        passengers_visible_to(request.user, movement).select_related("migrant", "escort").order_by("order", "id")
-    )
+    passengers = list(_visible_passengers(request, movement))
     log_reads(user=request.user, objects=[p.migrant for p in passengers], request=request)
     return passengers
+
+
+def _passenger_page(request: HttpRequest, movement: Movement, total: int) -> Page:
+    """One page of the manifest (``?page=``); ``total`` is the number of passengers the user sees, already
+    counted, so the page costs one query; only the people shown are read (the access log)."""
+    paginator = Paginator(_visible_passengers(request, movement), MANIFEST_PAGE_SIZE)
+    paginator.count = total  # type: ignore[misc]  # the cached count, from manifest_counts
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    log_reads(user=request.user, objects=[p.migrant for p in page.object_list], request=request)
+    return page
 
 
 @require_GET
@@ -127,11 +146,13 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     movement = _visible(request, pk)
     user = request.user
     roles = services.roles_on(user, movement)
-    passengers = _passenger_rows(request, movement)
+    counts = manifest_counts(user, movement)
+    page = _passenger_page(request, movement, counts["passengers"])
     context = {
         "movement": movement,
-        "passengers": passengers,
-        "counts": manifest_counts(user, movement),
+        "passengers": page.object_list,
+        "page": page,
+        "counts": counts,
         "transit_points": list(movement.transit_points.all()),
         "escorts": list(movement.escorts.all()),
         "events": list(movement.events.select_related("actor")) if (roles or user.is_hq) else [],

@@ -7,7 +7,10 @@ organisation keeps the reason of the first rule that names it, HQ the first HQ r
 with no rule, or with an empty row, notifies nobody; every type the code records has a row (a test
 reads the ``record_event`` calls of the tree and says which lacks one).
 
-A rule is a function ``(event, crisis) -> Audience`` registered by name with ``@audience_rule``. The
+A rule is a function ``(event, crisis) -> Audience`` registered by name with ``@audience_rule``; a rule
+may add its batch form with ``@audience_rule_many`` (``(events, crises) -> [Audience, ...]``, the same
+answer for each event in fewer queries), which ``events_audiences`` uses for a batch of events (a
+movement's thousand referrals, ``outbox.services.notifications_for_events``). The
 outbox provides ``subscriptions``, ``coordination_list``, ``hq_for_level_2_3`` and
 ``endpoint_owner``; an app above the outbox registers its own in ``<app>/audiences.py``, imported
 from its ``AppConfig.ready()`` (caseload: ``referral_recipient``), so the outbox never imports it.
@@ -17,7 +20,7 @@ This module and ``outbox.selectors`` are all that other apps import of the outbo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,7 +59,10 @@ class Audience:
 
 
 AudienceRule = Callable[[DomainEvent, "Crisis | None"], Audience]
+# The batch form: the events, the crises by id -> each event's audience, in the events' order.
+AudienceRuleMany = Callable[[Sequence[DomainEvent], Mapping[int, "Crisis"]], list[Audience]]
 _rules: dict[str, AudienceRule] = {}
+_many_rules: dict[str, AudienceRuleMany] = {}
 
 
 def audience_rule(name: str) -> Callable[[AudienceRule], AudienceRule]:
@@ -67,6 +73,17 @@ def audience_rule(name: str) -> Callable[[AudienceRule], AudienceRule]:
         if known is not None and known.__qualname__ != rule.__qualname__:
             raise ImproperlyConfigured(f"two audience rules are named {name!r}: {known.__module__}, {rule.__module__}")
         _rules[name] = rule
+        return rule
+
+    return register
+
+
+def audience_rule_many(name: str) -> Callable[[AudienceRuleMany], AudienceRuleMany]:
+    """Register the batch form of the rule ``name``: for a list of events, the list of what the rule
+    answers for each, with the queries shared (once per recipient, office or crisis, not per event)."""
+
+    def register(rule: AudienceRuleMany) -> AudienceRuleMany:
+        _many_rules[name] = rule
         return rule
 
     return register
@@ -152,6 +169,31 @@ def event_audience(event: DomainEvent, crisis: Crisis | None) -> Audience:
     return _only_active(combine(_rule(name)(event, crisis) for name in AUDIENCES.get(event.type, ())))
 
 
+def events_audiences(events: Sequence[DomainEvent], crises: Mapping[int, Crisis]) -> list[Audience]:
+    """``event_audience`` of each of ``events`` (``crises``: their crises by id): each rule runs once
+    for all the events of the types naming it, through its batch form when it has one; the inactive
+    organisations are left out with one query for them all."""
+    found: list[dict[str, Audience]] = [{} for _ in events]
+    names = dict.fromkeys(name for event in events for name in AUDIENCES.get(event.type, ()))
+    for name in names:
+        positions = [i for i, event in enumerate(events) if name in AUDIENCES.get(event.type, ())]
+        chosen = [events[i] for i in positions]
+        many = _many_rules.get(name)
+        if many is not None:
+            results = many(chosen, crises)
+        else:
+            rule = _rule(name)
+            results = [rule(event, crises.get(event.crisis_id) if event.crisis_id else None) for event in chosen]
+        for i, result in zip(positions, results, strict=True):
+            found[i][name] = result
+    return _only_active_many(
+        [
+            combine(by_rule[name] for name in AUDIENCES.get(event.type, ()))
+            for event, by_rule in zip(events, found, strict=True)
+        ]
+    )
+
+
 def combine(audiences: Iterable[Audience]) -> Audience:
     """Every organisation of every audience with the first reason given for it; the first HQ reason."""
     governments: dict[int, str] = {}
@@ -185,6 +227,31 @@ def _only_active(audience: Audience) -> Audience:
         active = set(Partner.objects.filter(pk__in=partners, is_active=True).values_list("pk", flat=True))
         partners = {k: v for k, v in partners.items() if k in active}
     return Audience(governments=governments, partners=partners, hq=audience.hq, staff=audience.staff)
+
+
+def _only_active_many(audiences: list[Audience]) -> list[Audience]:
+    """``_only_active`` of each audience, with one query per kind of organisation for them all."""
+    government_ids = {pk for audience in audiences for pk in audience.governments}
+    partner_ids = {pk for audience in audiences for pk in audience.partners}
+    active_governments = (
+        set(Government.objects.filter(pk__in=government_ids, is_active=True).values_list("pk", flat=True))
+        if government_ids
+        else set()
+    )
+    active_partners = (
+        set(Partner.objects.filter(pk__in=partner_ids, is_active=True).values_list("pk", flat=True))
+        if partner_ids
+        else set()
+    )
+    return [
+        Audience(
+            governments={k: v for k, v in audience.governments.items() if k in active_governments},
+            partners={k: v for k, v in audience.partners.items() if k in active_partners},
+            hq=audience.hq,
+            staff=audience.staff,
+        )
+        for audience in audiences
+    ]
 
 
 @checks.register()

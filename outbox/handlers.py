@@ -6,7 +6,7 @@ from core.events import subscribe
 from core.models import DomainEvent
 
 from .audiences import AUDIENCES
-from .services import notifications_for_event
+from .services import notifications_for_event, notifications_for_events
 
 
 def write_outbox(event: DomainEvent) -> None:
@@ -14,7 +14,12 @@ def write_outbox(event: DomainEvent) -> None:
     notifications_for_event(event=event)
 
 
+def write_outbox_many(events: list[DomainEvent]) -> None:
+    """The same for a batch of events (``core.events.record_events``), in one pass."""
+    notifications_for_events(events)
+
+
 # Subscribed to exactly the event types that tell someone (outbox.audiences).
 for event_type, rules in AUDIENCES.items():
     if rules:
-        subscribe(event_type)(write_outbox)
+        subscribe(event_type, many=write_outbox_many)(write_outbox)

@@ -28,7 +28,7 @@ from core.models import DomainEvent
 from crises.models import Crisis
 from partners.models import Contact, Government, Partner
 
-from .audiences import AUDIENCES, OBJECTS, Audience, event_audience
+from .audiences import AUDIENCES, OBJECTS, Audience, event_audience, events_audiences
 from .conf import conf
 from .models import Notification, WebhookEndpoint
 
@@ -106,11 +106,105 @@ def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
     audience = event_audience(event, crisis)
     if not audience:
         return []
+    owners = Q(government_id__in=list(audience.governments)) | Q(partner_id__in=list(audience.partners))
+    outside = bool(audience.governments or audience.partners)
+    rows = _notification_rows(
+        event,
+        crisis,
+        audience,
+        now=timezone.now(),
+        endpoints=(
+            list(WebhookEndpoint.objects.filter(owners, status=WebhookEndpoint.Status.ACTIVE))
+            if outside and not event.type.startswith("webhook.")
+            else []
+        ),
+        contacts=list(Contact.objects.filter(owners, is_active=True)) if outside else [],
+        hq_users=_hq_users() if audience.hq else [],
+        named_users=_named_users(audience.staff) if audience.staff else [],
+    )
+    return _write(rows)
 
+
+def notifications_for_events(events: list[DomainEvent]) -> list[Notification]:
+    """``notifications_for_event`` for each of ``events`` (a batch from ``core.events.record_events``):
+    the same notifications, each with its own webhook-id, with the audiences resolved once per rule,
+    recipient and crisis and the endpoints, contacts and staff read once for the batch; one INSERT."""
+    told = [event for event in events if AUDIENCES.get(event.type)]
+    if not told:
+        return []
+    crisis_ids = {event.crisis_id for event in told if event.crisis_id}
+    crises = Crisis.objects.in_bulk(crisis_ids) if crisis_ids else {}
+    audiences = events_audiences(told, crises)
+    pairs = [(event, audience) for event, audience in zip(told, audiences, strict=True) if audience]
+    if not pairs:
+        return []
+    governments = {pk for _event, audience in pairs for pk in audience.governments}
+    partners = {pk for _event, audience in pairs for pk in audience.partners}
+    owners = Q(government_id__in=list(governments)) | Q(partner_id__in=list(partners))
+    outside = bool(governments or partners)
+    hooked = any(not event.type.startswith("webhook.") and not audience.is_internal for event, audience in pairs)
+    endpoints = list(WebhookEndpoint.objects.filter(owners, status=WebhookEndpoint.Status.ACTIVE)) if hooked else []
+    contacts = list(Contact.objects.filter(owners, is_active=True)) if outside else []
+    hq_users = _hq_users() if any(audience.hq for _event, audience in pairs) else []
+    staff = {pk: reason for _event, audience in pairs for pk, reason in audience.staff.items()}
+    named_users = _named_users(staff) if staff else []
     now = timezone.now()
+    rows: list[Notification] = []
+    for event, audience in pairs:
+        rows += _notification_rows(
+            event,
+            crises.get(event.crisis_id) if event.crisis_id else None,
+            audience,
+            now=now,
+            endpoints=endpoints if not event.type.startswith("webhook.") else [],
+            contacts=contacts,
+            hq_users=hq_users,
+            named_users=named_users,
+        )
+    return _write(rows)
+
+
+# (user id, e-mail, language) of the organisation's staff who may be told by e-mail.
+StaffRow = tuple[int, str, str]
+
+
+def _hq_users() -> list[StaffRow]:
+    return list(
+        User.objects.filter(role=User.Role.HQ, is_active=True).exclude(email="").values_list("pk", "email", "language")
+    )
+
+
+def _named_users(staff: dict[int, str]) -> list[StaffRow]:
+    return list(
+        User.objects.filter(pk__in=list(staff), is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", "email", "language")
+    )
+
+
+def _owned_by(audience: Audience, owner: Contact | WebhookEndpoint) -> bool:
+    if owner.government_id is not None:
+        return owner.government_id in audience.governments
+    return owner.partner_id is not None and owner.partner_id in audience.partners
+
+
+def _notification_rows(
+    event: DomainEvent,
+    crisis: Crisis | None,
+    audience: Audience,
+    *,
+    now: datetime.datetime,
+    endpoints: list[WebhookEndpoint],
+    contacts: list[Contact],
+    hq_users: list[StaffRow],
+    named_users: list[StaffRow],
+) -> list[Notification]:
+    """The unsaved notifications of one event: ``endpoints`` and ``contacts`` are the active ones of
+    (at least) the audience's organisations, ``hq_users`` and ``named_users`` the staff who may be
+    told by e-mail (at least the audience's); those outside this audience are skipped here."""
     payload = thin_payload(event, crisis)
     facts = email_facts(event, crisis)
-    is_webhook_event = event.type.startswith("webhook.")
     referral_id = event.subject_id if event.type.startswith("referral.") else None
     common = {
         "event": event,
@@ -124,11 +218,9 @@ def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
         "queued_at": now,
     }
     rows: list[Notification] = []
-    owners = Q(government_id__in=list(audience.governments)) | Q(partner_id__in=list(audience.partners))
-
-    if not is_webhook_event and (audience.governments or audience.partners):
-        for endpoint in WebhookEndpoint.objects.filter(owners, status=WebhookEndpoint.Status.ACTIVE):
-            if not endpoint.accepts(event.type):
+    if not event.type.startswith("webhook.") and (audience.governments or audience.partners):
+        for endpoint in endpoints:
+            if not _owned_by(audience, endpoint) or not endpoint.accepts(event.type):
                 continue
             rows.append(
                 Notification(
@@ -143,7 +235,9 @@ def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
                 )
             )
     if audience.governments or audience.partners:
-        for contact in Contact.objects.filter(owners, is_active=True):
+        for contact in contacts:
+            if not _owned_by(audience, contact):
+                continue
             rows.append(
                 Notification(
                     channel=Notification.Channel.EMAIL,
@@ -162,19 +256,12 @@ def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
     seen = {row.address for row in rows if row.address}
     internal: list[tuple[str, str, str, str]] = []
     if audience.hq:
-        hq_users = User.objects.filter(role=User.Role.HQ, is_active=True).exclude(email="")
-        if event.actor_id:
-            hq_users = hq_users.exclude(pk=event.actor_id)
-        internal += [
-            (HQ, email, language, audience.hq) for email, language in hq_users.values_list("email", "language")
-        ]
+        internal += [(HQ, email, language, audience.hq) for pk, email, language in hq_users if pk != event.actor_id]
     if audience.staff:
-        named = User.objects.filter(pk__in=list(audience.staff), is_active=True).exclude(email="")
-        if event.actor_id:
-            named = named.exclude(pk=event.actor_id)
         internal += [
             (STAFF, email, language, audience.staff[pk])
-            for pk, email, language in named.order_by("pk").values_list("pk", "email", "language")
+            for pk, email, language in named_users
+            if pk in audience.staff and pk != event.actor_id
         ]
     for recipient_type, email, language, reason in internal:
         if email in seen:
@@ -191,9 +278,14 @@ def notifications_for_event(*, event: DomainEvent) -> list[Notification]:
                 **common,
             )
         )
+    return rows
+
+
+def _write(rows: list[Notification]) -> list[Notification]:
+    """Save the notifications in one INSERT and queue their delivery for after the commit."""
     if not rows:
         return []
-    created = Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
     ids = [row.pk for row in created]
     transaction.on_commit(lambda: queue_deliveries(ids), robust=True)
     return created

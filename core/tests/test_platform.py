@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
-from core.events import record_event, subscribe
+from core.events import EventRecord, record_event, record_events, subscribe
 from core.locks import lock_acquire, single_run, task_lock
 from core.models import DomainEvent, TaskLock
 
@@ -28,6 +28,27 @@ def test_events_reach_subscribers_in_the_same_transaction(users):
     with transaction.atomic():
         record_event("test.happened", subject=office_user, actor=office_user, payload={"n": 1})
     assert seen == [("test.happened", True)]
+
+
+def test_a_batch_reaches_a_batch_form_once_and_other_subscribers_per_event(users):
+    one_by_one, batches = [], []
+
+    def each(event):
+        one_by_one.append(event.subject_id)
+
+    @subscribe("test.batch")
+    def plain(event):
+        one_by_one.append(("plain", event.subject_id))
+
+    subscribe("test.batch", many=lambda events: batches.append([e.subject_id for e in events]))(each)
+    people = [users["staff_lby"], users["hq"]]
+    with transaction.atomic():
+        record_events("test.batch", [EventRecord(subject=p) for p in people], actor=users["hq"])
+        record_event("test.batch", subject=people[0])
+    ids = [p.pk for p in people]
+    # The batch form takes the batch; a single event still reaches the one-event form.
+    assert batches == [ids]
+    assert one_by_one == [("plain", ids[0]), ("plain", ids[1]), ("plain", ids[0]), ids[0]]
 
 
 def test_an_event_rolls_back_with_its_change(users):

@@ -153,3 +153,28 @@ def test_the_convoy_from_the_manifest_to_the_arrival(page, login, live_server, a
     page.set_viewport_size({"width": 390, "height": 844})
     assert no_sideways_scroll(page)
     shot(page, "government-manifest-390")
+
+
+def test_a_long_manifest_is_read_a_page_at_a_time(page, login, live_server, axe_violations, monkeypatch):
+    from accounts.models import User
+    from movements import services, views
+
+    monkeypatch.setattr(views, "MANIFEST_PAGE_SIZE", 2)
+    call_command("seed_demo", verbosity=0)
+    convoy = Movement.objects.get(service_number=CONVOY)
+    staff = User.objects.get(username="staff_lby")
+    people = Migrant.objects.filter(crisis_id=convoy.crisis_id, pseudonymised_at__isnull=True).order_by("pk")[:5]
+    plan = services.passengers_add(actor=staff, movement_id=convoy.pk, migrants=list(people))
+    assert len(plan.added) >= 3
+    login(page, "staff_lby")
+    page.goto(f"{live_server.url}/movements/{convoy.pk}/")
+    check(page, axe_violations)
+    assert page.locator("#manifest-table tbody tr").count() == 2
+    assert page.locator('[data-count="booked"]').inner_text() == str(len(plan.added))
+    # The next page by keyboard.
+    page.get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"\?page=2"))
+    assert page.get_by_text("Page 2 of").is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    check(page, axe_violations, phone=True)
