@@ -4,7 +4,9 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-HEADER_BOX = "(() => { const r = document.querySelector('header.site-header').getBoundingClientRect(); return r.height; })()"
+HEADER_BOX = (
+    "(() => { const r = document.querySelector('header.site-header').getBoundingClientRect(); return r.height; })()"
+)
 # The tops of the header's visible items, rounded: one row when they all sit on one line.
 HEADER_ROWS = """(() => {
   const items = Array.from(document.querySelectorAll(
