@@ -80,3 +80,12 @@ def country_code(text: str, language: str | None = None) -> str | None:
     if not text:
         return None
     return _by_name((language or get_language() or "en")[:2]).get(text.casefold())
+
+
+def country_label(code: str, language: str | None = None) -> str:
+    """How a country is shown everywhere (tables, records, charts, choices): "Egypt (EGY)", the
+    name in the page's language and the code that reads the same in every language."""
+    if not code:
+        return ""
+    name = country_name(code, language)
+    return name if name == code else f"{name} ({code})"
