@@ -46,6 +46,12 @@ def test_the_header_folds_behind_a_menu_button_on_a_phone(world, page, login, li
     page.keyboard.press("Escape")
     assert menu.get_attribute("aria-expanded") == "false"
     assert page.evaluate(HEADER_BOX) <= 120
+    # In Arabic, laid out from the right, the same.
+    page.context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
+    page.reload()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.evaluate(HEADER_BOX) <= 120
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_the_dashboard_tables_scroll_inside_their_box_at_390_px(world, page, login, live_server, axe_violations):
