@@ -57,6 +57,7 @@ class MigrantFilter(django_filters.FilterSet):
     crisis = ListedModelChoiceFilter(label=_("Crisis"), queryset=_crises, widget=FastSelect)
     nationality = django_filters.ChoiceFilter(label=_("Nationality"), choices=country_choices, widget=FastSelect)
     document_status = django_filters.ChoiceFilter(label=_("Travel document"), choices=DocumentStatus.choices)
+    household = django_filters.CharFilter(label=_("Group or household"), field_name="household")
     vulnerability = django_filters.ChoiceFilter(
         label=_("Vulnerability"), choices=Vulnerability.choices, method="filter_vulnerability"
     )

@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office
-from core.countries import country_choices
+from core.pickers import CountryField, CountryListField, LanguageListField, label_picker_lists
 from crises.models import Crisis
 from partners.models import Government, Partner
 from sectors.referral_kinds import ReferralKind
@@ -49,14 +49,14 @@ class MigrantForm(forms.Form):
         max_value=120,
         help_text=_("When the date of birth is unknown."),
     )
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=())
-    other_nationalities = forms.MultipleChoiceField(label=_("Other nationalities"), choices=(), required=False)
-    languages = forms.CharField(
-        label=_("Languages"), required=False, help_text=_("ISO 639 codes separated by commas, e.g. ar, fr.")
+    nationality = CountryField(label=_("Nationality"), help_text=_("Type a few letters and pick the country."))
+    other_nationalities = CountryListField(label=_("Other nationalities"), inputs=2)
+    languages = LanguageListField(
+        label=_("Languages"), inputs=3, help_text=_("Type a few letters and pick the language.")
     )
     document_status = forms.ChoiceField(label=_("Travel document"), choices=_blank(DocumentStatus.choices))
     document_number = forms.CharField(label=_("Travel document number"), max_length=64, required=False)
-    location_country = forms.ChoiceField(label=_("Current country"), choices=())
+    location_country = CountryField(label=_("Current country"))
     admin_pcode = forms.CharField(label=_("Admin area P-code"), max_length=32, required=False)
     site = forms.CharField(label=_("Site"), max_length=200, required=False)
     household = forms.CharField(
@@ -79,22 +79,81 @@ class MigrantForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "dir": "ltr"}),
     )
     legal_basis = forms.ChoiceField(label=_("Legal basis of processing"), choices=LegalBasis.choices)
+    # Consent at registration (docs/domain.md "Consent per purpose"): nothing ticked, nothing recorded.
+    consent_governments = forms.ModelMultipleChoiceField(
+        label=_("Governments the person agreed to share with"),
+        queryset=Government.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_partners = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations the person agreed to share with"),
+        queryset=Partner.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_purposes = forms.MultipleChoiceField(
+        label=_("Purposes the person agreed to"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Read each purpose aloud: it says what is shared and why. Tick only those the person agreed to."),
+    )
+    consent_note = forms.CharField(label=_("Consent note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confirm_not_duplicate = forms.BooleanField(
         label=_("I checked the possible duplicates: this is another person"), required=False
+    )
+
+    CONSENT_FIELDS = ("consent_governments", "consent_partners", "consent_purposes", "consent_note")
+    SECTIONS = (
+        (
+            "identity",
+            _("Identity"),
+            (
+                "given_name",
+                "family_name",
+                "other_names",
+                "sex",
+                "date_of_birth",
+                "estimated_age",
+                "nationality",
+                "other_nationalities",
+                "languages",
+                "phone",
+            ),
+        ),
+        ("documents", _("Documents"), ("document_status", "document_number")),
+        (
+            "location",
+            _("Location"),
+            ("location_country", "admin_pcode", "site", "household", "population_group", "intention"),
+        ),
+        ("vulnerabilities", _("Vulnerabilities"), ("vulnerabilities",)),
+        ("consent", _("Consent"), ("legal_basis", *CONSENT_FIELDS)),
     )
 
     def __init__(self, *args, crises=None, offices=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
-            for name in ("crisis", "office", "confirm_not_duplicate"):
+            # Consent of a registered person is recorded on its own page, per purpose.
+            for name in ("crisis", "office", "confirm_not_duplicate", *self.CONSENT_FIELDS):
                 del self.fields[name]
-        countries = country_choices()
-        self.fields["nationality"].choices = _blank(countries)
-        self.fields["location_country"].choices = _blank(countries)
-        self.fields["other_nationalities"].choices = countries
-        if not editing:
+        else:
             self.fields["crisis"].queryset = crises if crises is not None else Crisis.objects.none()
             self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
+            self.fields["consent_purposes"].choices = [
+                (code, format_lazy("{}: {}", label, PURPOSE_SHARES[code])) for code, label in ReferralKind.choices
+            ]
+        label_picker_lists(self)
+
+    def sections(self) -> list[tuple[str, str, list]]:
+        """The form's fields in the order a field officer asks them, one fieldset each."""
+        return [
+            (key, title, [self[name] for name in names if name in self.fields]) for key, title, names in self.SECTIONS
+        ]
+
+    def leading_fields(self) -> list:
+        return [self[name] for name in ("crisis", "office") if name in self.fields]
 
     # The service's rules, checked here too so that one submit shows every error at once (a date of
     # birth in the future with a bad phone), each field named in the error summary.
@@ -111,15 +170,88 @@ class MigrantForm(forms.Form):
             phone_to_e164(value)
         return value
 
-    def clean_languages(self):
-        raw = self.cleaned_data.get("languages") or ""
-        return [part.strip().lower() for part in raw.replace(";", ",").split(",") if part.strip()]
+    def clean(self):
+        data = super().clean()
+        if "consent_purposes" in self.fields:
+            recipients = bool(data.get("consent_governments")) or bool(data.get("consent_partners"))
+            purposes = bool(data.get("consent_purposes"))
+            # Half a consent is an error on the missing half, shown with the others.
+            if purposes and not recipients:
+                self.add_error("consent_governments", _("Name at least one government or partner organisation."))
+            if recipients and not purposes:
+                self.add_error("consent_purposes", _("Name at least one purpose the person agreed to."))
+        return data
 
     def migrant_data(self) -> dict:
         data = dict(self.cleaned_data)
-        for key in ("crisis", "office", "confirm_not_duplicate"):
+        for key in ("crisis", "office", "confirm_not_duplicate", *self.CONSENT_FIELDS):
             data.pop(key, None)
         return data
+
+    def consent_data(self) -> dict | None:
+        """The consent given at registration, for caseload.services.consent_record; None when
+        nothing was ticked."""
+        data = self.cleaned_data
+        governments = list(data.get("consent_governments") or [])
+        partners = list(data.get("consent_partners") or [])
+        purposes = list(data.get("consent_purposes") or [])
+        if not (governments or partners or purposes):
+            return None
+        return {"governments": governments, "partners": partners, "purposes": purposes, "note": data["consent_note"]}
+
+
+class HouseholdForm(forms.Form):
+    """What the people registered together share: crisis, office, location and household reference."""
+
+    crisis = forms.ModelChoiceField(label=_("Crisis"), queryset=Crisis.objects.none())
+    office = forms.ModelChoiceField(label=_("Registering office"), queryset=Office.objects.none())
+    household = forms.CharField(
+        label=_("Group or household"),
+        max_length=64,
+        required=False,
+        help_text=_("A shared reference for people who travel together; one is made up when left empty."),
+    )
+    location_country = CountryField(label=_("Current country"))
+    admin_pcode = forms.CharField(label=_("Admin area P-code"), max_length=32, required=False)
+    site = forms.CharField(label=_("Site"), max_length=200, required=False)
+    population_group = forms.ChoiceField(label=_("Population group"), choices=_blank(PopulationGroup.choices))
+    intention = forms.ChoiceField(label=_("Intention"), choices=Intention.choices, initial=Intention.UNDECIDED)
+    legal_basis = forms.ChoiceField(label=_("Legal basis of processing"), choices=LegalBasis.choices)
+
+    def __init__(self, *args, crises=None, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["crisis"].queryset = crises if crises is not None else Crisis.objects.none()
+        self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
+
+
+class HouseholdMemberForm(forms.Form):
+    """One person of a household; a row left empty is no one."""
+
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    sex = forms.ChoiceField(label=_("Sex"), choices=_blank(Sex.choices))
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    estimated_age = forms.IntegerField(label=_("Estimated age"), required=False, min_value=0, max_value=120)
+    nationality = CountryField(label=_("Nationality"))
+    languages = LanguageListField(label=_("Languages"), inputs=2)
+    document_status = forms.ChoiceField(label=_("Travel document"), choices=_blank(DocumentStatus.choices))
+    document_number = forms.CharField(label=_("Travel document number"), max_length=64, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput(attrs={"type": "tel", "dir": "ltr"})
+    )
+    vulnerabilities = forms.MultipleChoiceField(
+        label=_("Vulnerabilities"), choices=Vulnerability.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_picker_lists(self)
+
+    clean_date_of_birth = MigrantForm.clean_date_of_birth
+    clean_phone = MigrantForm.clean_phone
+
+
+HouseholdMemberFormSet = forms.formset_factory(HouseholdMemberForm, extra=0, max_num=20, absolute_max=20)
 
 
 class ConsentForm(forms.Form):

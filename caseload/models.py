@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import get_field_display
 from core.countries import country_name, validate_iso3
+from core.languages import language_name
 from sectors.referral_kinds import ReferralKind
 
 from .validators import (
@@ -254,6 +255,14 @@ class Migrant(models.Model):
     @property
     def location_country_name(self) -> str:
         return country_name(self.location_country)
+
+    @property
+    def other_nationality_names(self) -> list[str]:
+        return [country_name(code) for code in self.other_nationalities]
+
+    @property
+    def language_names(self) -> list[str]:
+        return [language_name(code) for code in self.languages]
 
     def get_vulnerabilities_display(self) -> list[str]:
         labels = dict(Vulnerability.choices)

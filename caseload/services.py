@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.http import HttpRequest
@@ -135,22 +135,47 @@ def _refresh_sensitivity(migrant: Migrant) -> None:
     migrant.is_sensitive = Migrant.objects.values_list("is_sensitive", flat=True).get(pk=migrant.pk)
 
 
+CONSENT_PREFIX = "consent_"
+
+
 def migrant_register(
-    *, actor: User, office: Office, crisis: Crisis, data: dict[str, Any], request: HttpRequest | None = None
+    *,
+    actor: User,
+    office: Office,
+    crisis: Crisis,
+    data: dict[str, Any],
+    consent: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
 ) -> Migrant:
     """Register a migrant in ``crisis`` for ``office``; every field is validated and nothing is saved
-    on a bad value (the error names the field)."""
+    on a bad value (the error names the field).
+
+    ``consent`` (governments, partners, purposes, note) is the consent the person gave at
+    registration, recorded by ``consent_record`` in the same transaction, dated today; its errors
+    come with the migrant's, named ``consent_<field>``. None records no consent."""
     require_office_member(actor, office.pk)
     if not crises_visible_to(actor).filter(pk=crisis.pk).exists():
         raise ValidationError({"crisis": [_("Choose a crisis of your office.")]})
     migrant = Migrant(
         office=office, crisis=crisis, created_by=actor, reference=_new_reference(office), **_pick(data, MIGRANT_FIELDS)
     )
-    _normalise_and_check(migrant)
+    errors: dict[str, list[str]] = {}
+    try:
+        _normalise_and_check(migrant)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if consent is not None:
+        consent = {"given_on": timezone.localdate(), "note": "", **consent}
+        for name, messages in _consent_errors(**_pick(consent, CONSENT_INPUT)).items():
+            errors[CONSENT_PREFIX + name] = messages
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         migrant.save()
         _refresh_sensitivity(migrant)
         audit_record(actor=actor, action="create", obj=migrant, request=request, after={"reference": migrant.reference})
+        if consent is not None:
+            consent_record(actor=actor, migrant=migrant, request=request, **consent)
     return migrant
 
 
@@ -163,6 +188,97 @@ class EditConflict(Exception):
         super().__init__(", ".join(conflicts))
         self.current = current
         self.conflicts = conflicts
+
+
+HOUSEHOLD_SHARED_FIELDS = (
+    "location_country",
+    "admin_pcode",
+    "site",
+    "household",
+    "population_group",
+    "intention",
+    "legal_basis",
+)
+HOUSEHOLD_MEMBER_FIELDS = tuple(f for f in MIGRANT_FIELDS if f not in HOUSEHOLD_SHARED_FIELDS)
+MEMBER_ERROR = "members.{index}.{field}"
+
+
+def _new_household_reference(office: Office) -> str:
+    return f"{office.code.upper()}-HH-{secrets.token_hex(3).upper()}"
+
+
+def household_register(
+    *,
+    actor: User,
+    office: Office,
+    crisis: Crisis,
+    shared: dict[str, Any],
+    members: Sequence[dict[str, Any]],
+    request: HttpRequest | None = None,
+) -> list[Migrant]:
+    """Register a household or a group travelling together: several people in one crisis, at one
+    location, under one household reference (made up when none is given). All or nothing: every
+    person is checked first, and the errors of the N-th (counting from 0) are named
+    ``members.N.<field>`` beside the shared fields' own."""
+    require_office_member(actor, office.pk)
+    if not crises_visible_to(actor).filter(pk=crisis.pk).exists():
+        raise ValidationError({"crisis": [_("Choose a crisis of your office.")]})
+    if len(members) < 2:
+        raise ValidationError({NON_FIELD_ERRORS: [_("A household has at least two people; register one alone.")]})
+    common = _pick(shared, HOUSEHOLD_SHARED_FIELDS)
+    common["household"] = (common.get("household") or "").strip() or _new_household_reference(office)
+    errors: dict[str, list[str]] = {}
+    migrants = []
+    for index, member in enumerate(members):
+        migrant = Migrant(
+            office=office,
+            crisis=crisis,
+            created_by=actor,
+            reference=_new_reference(office),
+            **common,
+            **_pick(member, HOUSEHOLD_MEMBER_FIELDS),
+        )
+        try:
+            _normalise_and_check(migrant)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                if field in HOUSEHOLD_SHARED_FIELDS:
+                    errors.setdefault(field, [])
+                    errors[field] += [m for m in messages if m not in errors[field]]
+                else:
+                    errors[MEMBER_ERROR.format(index=index, field=field)] = messages
+        migrants.append(migrant)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Migrant.objects.bulk_create(migrants)
+        sensitivity_refresh(migrant_ids=[m.pk for m in migrants])
+        ip_address = client_ip(request)
+        AuditEntry.objects.bulk_create(
+            AuditEntry(
+                actor=actor,
+                action="create",
+                object_type=Migrant._meta.label_lower,
+                object_id=str(m.pk),
+                ip_address=ip_address,
+                after={"reference": m.reference, "household": m.household},
+            )
+            for m in migrants
+        )
+    return migrants
+
+
+def member_errors(exc: ValidationError) -> tuple[dict[str, list[str]], dict[int, dict[str, list[str]]]]:
+    """A household's errors split into the shared ones and those of each person, by position."""
+    shared: dict[str, list[str]] = {}
+    members: dict[int, dict[str, list[str]]] = {}
+    for key, messages in exc.message_dict.items():
+        if key.startswith("members."):
+            _prefix, index, field = key.split(".", 2)
+            members.setdefault(int(index), {})[field] = messages
+        else:
+            shared[key] = messages
+    return shared, members
 
 
 def migrant_update(
@@ -211,18 +327,10 @@ def consent_record(
     the named purposes (kinds of referral): every purpose, for every recipient named
     (docs/domain.md "Consent per purpose")."""
     require_office_member(actor, migrant.office_id)
-    errors: dict[str, list[str]] = {}
-    if not governments and not partners:
-        errors["governments"] = [_("Name at least one government or partner organisation.")]
-    chosen = sorted(set(purposes))
-    if not chosen:
-        errors["purposes"] = [_("Name at least one purpose the person agreed to.")]
-    elif any(p not in ReferralKind.values for p in chosen):
-        errors["purposes"] = [_("Unknown purpose.")]
-    if given_on > timezone.localdate():
-        errors["given_on"] = [_("The date of consent cannot be in the future.")]
+    errors = _consent_errors(governments=governments, partners=partners, purposes=purposes, given_on=given_on)
     if errors:
         raise ValidationError(errors)
+    chosen = sorted(set(purposes))
     common = {"migrant": migrant, "purposes": chosen, "given_on": given_on, "note": note, "recorded_by": actor}
     rows = [Consent(government=g, **common) for g in governments]
     rows += [Consent(partner=p, **common) for p in partners]
@@ -241,6 +349,25 @@ def consent_record(
             },
         )
     return rows
+
+
+CONSENT_INPUT = ("governments", "partners", "purposes", "given_on")
+
+
+def _consent_errors(
+    *, governments: Sequence[Government] = (), partners: Sequence[Partner] = (), purposes: Sequence[str], given_on: date
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not governments and not partners:
+        errors["governments"] = [_("Name at least one government or partner organisation.")]
+    chosen = set(purposes)
+    if not chosen:
+        errors["purposes"] = [_("Name at least one purpose the person agreed to.")]
+    elif any(p not in ReferralKind.values for p in chosen):
+        errors["purposes"] = [_("Unknown purpose.")]
+    if given_on > timezone.localdate():
+        errors["given_on"] = [_("The date of consent cannot be in the future.")]
+    return errors
 
 
 def consent_withdraw(*, actor: User, consent: Consent, request: HttpRequest | None = None) -> Consent:

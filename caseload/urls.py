@@ -6,6 +6,7 @@ app_name = "caseload"
 urlpatterns = [
     path("", views.migrant_list, name="migrant_list"),
     path("migrants/new/", views.migrant_create, name="migrant_create"),
+    path("migrants/new/household/", views.household_create, name="household_create"),
     path("migrants/duplicates/", views.duplicate_check, name="duplicate_check"),
     path("migrants/<int:pk>/", views.migrant_detail, name="migrant_detail"),
     path("migrants/<int:pk>/edit/", views.migrant_edit, name="migrant_edit"),

@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Office
+from core.countries import country_code
 from core.forms import add_service_errors
 from core.models import AuditEntry
 from core.pagination import keyset_page as core_keyset_page
@@ -29,6 +31,8 @@ from .filters import MigrantFilter, ReferralFilter
 from .forms import (
     ConsentForm,
     DecideTransferForm,
+    HouseholdForm,
+    HouseholdMemberFormSet,
     MigrantForm,
     OutcomeForm,
     ReferralForm,
@@ -117,7 +121,7 @@ def migrant_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     crises = crises_visible_to(user).filter(status="active").order_by("-start_date")
     offices = Office.objects.filter(pk__in=user.office_ids).order_by("name")
-    form = MigrantForm(request.POST or None, crises=crises, offices=offices, initial={"office": min(user.office_ids)})
+    form = MigrantForm(request.POST or None, crises=crises, offices=offices, initial=_only_choices(crises, offices))
     duplicates: list[Migrant] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -139,7 +143,12 @@ def migrant_create(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 migrant = services.migrant_register(
-                    actor=user, office=data["office"], crisis=data["crisis"], data=form.migrant_data(), request=request
+                    actor=user,
+                    office=data["office"],
+                    crisis=data["crisis"],
+                    data=form.migrant_data(),
+                    consent=form.consent_data(),
+                    request=request,
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -148,6 +157,68 @@ def migrant_create(request: HttpRequest) -> HttpResponse:
                 return redirect("caseload:migrant_detail", pk=migrant.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "caseload/migrant_form.html", {"form": form, "duplicates": duplicates}, status=status)
+
+
+HOUSEHOLD_ROWS = 3
+
+
+def household_create(request: HttpRequest) -> HttpResponse:
+    """Several people registered together: one crisis, office, location and household reference,
+    a row per person; nothing is saved unless every row is right."""
+    user = request.user
+    if not user.is_office_staff or not user.office_ids:
+        raise PermissionDenied
+    crises = crises_visible_to(user).filter(status="active").order_by("-start_date")
+    offices = Office.objects.filter(pk__in=user.office_ids).order_by("name")
+    data = request.POST.copy() if request.method == "POST" else None
+    adding = data is not None and "add_person" in data
+    if adding:  # one row more, what was typed kept, nothing checked yet
+        total = f"{FORMSET_PREFIX}-TOTAL_FORMS"
+        data[total] = str(min(int(data.get(total) or 0) + 1, HouseholdMemberFormSet.max_num))
+    form = HouseholdForm(data, crises=crises, offices=offices, initial=_only_choices(crises, offices))
+    formset = HouseholdMemberFormSet(data, prefix=FORMSET_PREFIX)
+    formset.extra = HOUSEHOLD_ROWS  # empty rows to fill in; a POST says itself how many it has
+    if data is not None and not adding:
+        shared_ok = form.is_valid()
+        rows_ok = formset.is_valid()
+        filled = [f for f in formset.forms if f.has_changed()]
+        if shared_ok and rows_ok:
+            try:
+                migrants = services.household_register(
+                    actor=user,
+                    office=form.cleaned_data["office"],
+                    crisis=form.cleaned_data["crisis"],
+                    shared=form.cleaned_data,
+                    members=[f.cleaned_data for f in filled],
+                    request=request,
+                )
+            except ValidationError as exc:
+                shared_errors, per_person = services.member_errors(exc)
+                add_service_errors(form, ValidationError(shared_errors))
+                for index, errors in per_person.items():
+                    add_service_errors(filled[index], ValidationError(errors))
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s people registered together as %(household)s.")
+                    % {"count": len(migrants), "household": migrants[0].household},
+                )
+                return redirect(f"{reverse('caseload:migrant_list')}?household={migrants[0].household}")
+    status = 400 if data is not None and not adding else 200
+    return render(request, "caseload/household_form.html", {"form": form, "formset": formset}, status=status)
+
+
+FORMSET_PREFIX = "member"
+
+
+def _only_choices(crises, offices) -> dict:
+    """The office (and the crisis) preselected when there is only one to choose."""
+    initial = {}
+    for name, queryset in (("crisis", crises), ("office", offices)):
+        first_two = list(queryset.values_list("pk", flat=True)[:2])
+        if len(first_two) == 1:
+            initial[name] = first_two[0]
+    return initial
 
 
 def duplicate_check(request: HttpRequest) -> HttpResponse:
@@ -160,14 +231,16 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
     with contextlib.suppress(ValueError):
         date_of_birth = date.fromisoformat(params.get("date_of_birth", ""))
     names = params.get("given_name", "").strip() and params.get("family_name", "").strip()
-    if (names and params.get("nationality")) or params.get("document_number", "").strip():
+    # The nationality picker sends the country's name as typed; the lookups want its code.
+    nationality = country_code(params.get("nationality", "")) or ""
+    if (names and nationality) or params.get("document_number", "").strip():
         duplicates = list(
             possible_duplicates(
                 request.user,
                 given_name=params.get("given_name", ""),
                 family_name=params.get("family_name", ""),
                 date_of_birth=date_of_birth,
-                nationality=params.get("nationality", ""),
+                nationality=nationality,
                 document_number=params.get("document_number", ""),
             )
         )
@@ -221,7 +294,6 @@ def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_member_of(migrant.office_id):
         raise PermissionDenied
     initial = {name: getattr(migrant, name) for name in services.MIGRANT_FIELDS}
-    initial["languages"] = ", ".join(migrant.languages)
     form = MigrantForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:

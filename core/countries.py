@@ -59,3 +59,33 @@ def country_choices(language: str | None = None) -> list[tuple[str, str]]:
 @functools.cache
 def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((code, country_name(code, language)) for code in _alpha3_codes()), key=lambda item: item[1]))
+
+
+@functools.cache
+def _by_name(language: str) -> dict[str, str]:
+    """What a person may type (a name in the page's language or in English, or a code) -> the code."""
+    found = {}
+    for code in _alpha3_codes():
+        country = pycountry.countries.get(alpha_3=code)
+        for name in {country.name, getattr(country, "common_name", country.name), country_name(code, language)}:
+            found[name.casefold()] = code
+        found[code.casefold()] = code
+        found[country.alpha_2.casefold()] = code
+    return found
+
+
+def country_code(text: str, language: str | None = None) -> str | None:
+    """The ISO3 code of a country picked or typed by name; None when it is no country."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return _by_name((language or get_language() or "en")[:2]).get(text.casefold())
+
+
+def country_label(code: str, language: str | None = None) -> str:
+    """How a country is shown everywhere (tables, records, charts, choices): "Egypt (EGY)", the
+    name in the page's language and the code that reads the same in every language."""
+    if not code:
+        return ""
+    name = country_name(code, language)
+    return name if name == code else f"{name} ({code})"

@@ -21,6 +21,8 @@ class NavItem:
     label: Promise
     url_name: str
     roles: frozenset[str]
+    # Pages of the HQ's back office, under "More" so that the header keeps one row at 1280 px.
+    more: bool = False
 
 
 NAV: tuple[NavItem, ...] = (
@@ -33,10 +35,10 @@ NAV: tuple[NavItem, ...] = (
     NavItem("inbox", _("Referral inbox"), "caseload:inbox", frozenset({GOVERNMENT, PARTNER})),
     NavItem("movements", _("Movements"), "movements:list", frozenset({OFFICE, CHIEF, HQ, GOVERNMENT, PARTNER})),
     NavItem("sitreps", _("Situation reports"), "sitreps:list", frozenset({OFFICE, CHIEF, HQ, GOVERNMENT, PARTNER})),
-    NavItem("notifications", _("Delivery log"), "outbox:notification_list", frozenset({OFFICE, CHIEF, HQ})),
-    NavItem("directory", _("Governments and partners"), "partners:directory", frozenset({HQ})),
-    NavItem("audit", _("Audit trail"), "audit", frozenset({HQ})),
-    NavItem("admin", _("Administration"), "admin:index", frozenset({HQ})),
+    NavItem("notifications", _("Delivery log"), "outbox:notification_list", frozenset({OFFICE, CHIEF, HQ}), more=True),
+    NavItem("directory", _("Governments and partners"), "partners:directory", frozenset({HQ}), more=True),
+    NavItem("audit", _("Audit trail"), "audit", frozenset({HQ}), more=True),
+    NavItem("admin", _("Administration"), "admin:index", frozenset({HQ}), more=True),
 )
 
 
@@ -59,5 +61,5 @@ def navigation_for(user) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:  # an app not installed in this deployment; a test keeps NAV complete
             continue
-        items.append({"key": item.key, "label": item.label, "url": url})
+        items.append({"key": item.key, "label": item.label, "url": url, "more": item.more})
     return items

@@ -421,6 +421,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language (DATE_FORMAT, SHORT_DATETIME_FORMAT...): mcof_site/formats/<language>/.
+FORMAT_MODULE_PATH = ["mcof_site.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

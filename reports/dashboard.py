@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from caseload.models import Priority, ReferralStatus
 from caseload.selectors import migrants_visible_to, referrals_visible_to
 from caseload.workflow import OPEN, overdue_q
-from core.countries import country_name
+from core.countries import country_label
 from crises.models import CrisisCountry, Phase
 from crises.selectors import crises_visible_to
 from movements.selectors import people_moved
@@ -239,7 +239,7 @@ def caseload_by_crisis(groups: list[list]) -> Table:
 
 
 def caseload_by_nationality(groups: list[list]) -> Table:
-    rows = [(f"{country_name(nationality)} ({nationality})", n) for nationality, n in groups]
+    rows = [(country_label(nationality), n) for nationality, n in groups]
     return Table(
         key="caseload-nationality",
         title=_("Caseload by nationality"),
@@ -387,7 +387,7 @@ def people_moved_tables(groups: list[list]) -> list[Table]:
     by_week: dict[str, int] = defaultdict(int)
     for code, name, destination, week, n in groups:
         by_crisis[f"{code} {name}"] += n
-        by_destination[f"{country_name(destination)} ({destination})"] += n
+        by_destination[country_label(destination)] += n
         by_week[week] += n
 
     def ranked(counts: dict[str, int]) -> list[tuple[str, int]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.countries import country_name
+from core.countries import country_label
 from crises.models import Crisis
 from crises.selectors import crises_visible_to
 
@@ -32,7 +32,7 @@ class DashboardFilterForm(forms.Form):
         countries = crises.order_by().values_list("country", flat=True).distinct()
         self.fields["country"].choices = [
             ("", _("Any")),
-            *sorted(((code, f"{country_name(code)} ({code})") for code in countries), key=lambda c: c[1]),
+            *sorted(((code, country_label(code)) for code in countries), key=lambda c: c[1]),
         ]
 
     def clean(self):

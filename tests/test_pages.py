@@ -32,6 +32,7 @@ PAGES = {
         "/caseload/",
         "/caseload/referrals/",
         "/caseload/migrants/new/",
+        "/caseload/migrants/new/household/",
         "/crises/register/",
         "/movements/",
         "/movements/new/",

@@ -23,7 +23,7 @@ def _form_data(libya, office, **overrides):
         "date_of_birth": "1994-03-02",
         "nationality": "EGY",
         "other_nationalities": [],
-        "languages": "ar, en",
+        "languages": ["Arabic", "English"],
         "document_status": "lost",
         "document_number": "",
         "location_country": "LBY",
@@ -41,7 +41,7 @@ def _form_data(libya, office, **overrides):
 
 
 def _api_data(libya, **overrides):
-    data = _form_data(libya, libya.office, languages=["ar"], **overrides)
+    data = _form_data(libya, libya.office, **{"languages": ["ar"], **overrides})
     data.pop("office")
     return data
 
@@ -68,7 +68,8 @@ def test_staff_registers_a_migrant_by_form(users, client_for, demo, libya):
         ("phone", "+20 12"),
         ("date_of_birth", (timezone.localdate() + datetime.timedelta(days=2)).isoformat()),
         ("other_nationalities", ["ZZZ"]),
-        ("location_country", "Libya"),
+        ("location_country", "Lybia"),
+        ("languages", ["Arabic", "Klingon!"]),
     ],
 )
 def test_bad_input_names_the_field_and_saves_nothing(users, client_for, api_for, demo, libya, field, value):
