@@ -138,6 +138,9 @@ class MigrantForm(forms.Form):
             # Consent of a registered person is recorded on its own page, per purpose.
             for name in ("crisis", "office", "confirm_not_duplicate", *self.CONSENT_FIELDS):
                 del self.fields[name]
+            # The version the edit is made on (the case's updated_at): a change made meanwhile by
+            # someone else is shown field by field, not overwritten (caseload.services.EditConflict).
+            self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         else:
             self.fields["crisis"].queryset = crises if crises is not None else Crisis.objects.none()
             self.fields["office"].queryset = offices if offices is not None else Office.objects.none()
@@ -184,9 +187,18 @@ class MigrantForm(forms.Form):
 
     def migrant_data(self) -> dict:
         data = dict(self.cleaned_data)
-        for key in ("crisis", "office", "confirm_not_duplicate", *self.CONSENT_FIELDS):
+        for key in ("crisis", "office", "confirm_not_duplicate", "version", *self.CONSENT_FIELDS):
             data.pop(key, None)
         return data
+
+    def base_version(self):
+        """The updated_at the edit was made on, or None (a form without it is not checked)."""
+        from datetime import datetime
+
+        try:
+            return datetime.fromisoformat(self.cleaned_data.get("version") or "")
+        except ValueError:
+            return None
 
     def consent_data(self) -> dict | None:
         """The consent given at registration, for caseload.services.consent_record; None when

@@ -281,6 +281,24 @@ def member_errors(exc: ValidationError) -> tuple[dict[str, list[str]], dict[int,
     return shared, members
 
 
+def _fields_changed_since(migrant: Migrant, since: datetime) -> set[str] | None:
+    """The fields of the case changed after the version ``since``, read off the audit trail of its
+    edits (each names its fields and the version it made); None when the trail cannot tell (a change
+    by another path), and then every field counts as changed."""
+    entries = AuditEntry.objects.filter(
+        object_type="caseload.migrant", object_id=str(migrant.pk), action="update", at__gt=since
+    ).values_list("after", flat=True)
+    fields: set[str] = set()
+    for after in entries:
+        after = after or {}
+        version = after.get("version")
+        if not version or "fields" not in after:
+            return None
+        if datetime.fromisoformat(version) > since:
+            fields.update(after["fields"])
+    return fields or None
+
+
 def migrant_update(
     *,
     actor: User,
@@ -298,13 +316,22 @@ def migrant_update(
         migrant = Migrant.objects.select_for_update().get(pk=migrant.pk)
         changed = [f for f in MIGRANT_FIELDS if f in data and getattr(migrant, f) != data[f]]
         if base_updated_at is not None and migrant.updated_at != base_updated_at and changed:
-            raise EditConflict(migrant, {f: (getattr(migrant, f), data[f]) for f in changed})
+            meanwhile = _fields_changed_since(migrant, base_updated_at)
+            clashing = [f for f in changed if meanwhile is None or f in meanwhile]
+            if clashing:
+                raise EditConflict(migrant, {f: (getattr(migrant, f), data[f]) for f in clashing})
         for field in changed:
             setattr(migrant, field, data[field])
         _normalise_and_check(migrant)
         migrant.save()
         _refresh_sensitivity(migrant)
-        audit_record(actor=actor, action="update", obj=migrant, request=request, after={"fields": changed})
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=migrant,
+            request=request,
+            after={"fields": changed, "version": migrant.updated_at.isoformat()},
+        )
     return migrant
 
 

@@ -289,22 +289,62 @@ def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _shown(form: MigrantForm, name: str, value) -> str:
+    """A field's value as the form shows it: a choice's label, a list joined."""
+    choices = dict(getattr(form.fields[name], "choices", None) or [])
+    values = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(str(choices.get(v, v)) for v in values if v not in (None, "")) or "—"
+
+
 def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a case on the version it was opened at: if someone else changed it meanwhile, the fields
+    that both changed are shown with both values and the person chooses, field by field (409)."""
     migrant = _visible_migrant(request, pk)
     if not request.user.is_member_of(migrant.office_id):
         raise PermissionDenied
     initial = {name: getattr(migrant, name) for name in services.MIGRANT_FIELDS}
+    initial["version"] = migrant.updated_at.isoformat()
     form = MigrantForm(request.POST or None, initial=initial, editing=True)
+    conflicts: list[dict] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = form.migrant_data()
+        # The fields of an earlier conflict: each needs the person's choice; "theirs" keeps the value now.
+        pending = [f for f in request.POST.getlist("conflict_fields") if f in services.MIGRANT_FIELDS]
+        unchosen = [f for f in pending if request.POST.get(f"keep_{f}") not in ("theirs", "mine")]
+        for name in pending:
+            if request.POST.get(f"keep_{name}") == "theirs":
+                data[name] = getattr(migrant, name)
         try:
-            services.migrant_update(actor=request.user, migrant=migrant, data=form.migrant_data(), request=request)
+            if unchosen:
+                raise services.EditConflict(migrant, {f: (getattr(migrant, f), data.get(f)) for f in unchosen})
+            services.migrant_update(
+                actor=request.user, migrant=migrant, data=data, base_updated_at=form.base_version(), request=request
+            )
+        except services.EditConflict as conflict:
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.updated_at.isoformat()
+            conflicts = [
+                {
+                    "name": name,
+                    "label": form.fields[name].label,
+                    "theirs": _shown(form, name, theirs),
+                    "mine": _shown(form, name, mine),
+                    "unchosen": name in unchosen,
+                }
+                for name, (theirs, mine) in sorted(conflict.conflicts.items())
+            ]
+            status = 409
         except ValidationError as exc:
             add_service_errors(form, exc)
+            status = 400
         else:
             messages.success(request, _("Migrant %(ref)s updated.") % {"ref": migrant.reference})
             return redirect("caseload:migrant_detail", pk=migrant.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "caseload/migrant_form.html", {"form": form, "migrant": migrant}, status=status)
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "migrant": migrant, "conflicts": conflicts}
+    return render(request, "caseload/migrant_form.html", context, status=status)
 
 
 @require_POST
