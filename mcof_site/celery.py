@@ -28,8 +28,9 @@ def _tell_systemd_ready(**kwargs) -> None:
 # connection is given up if it is broken or older than CONN_MAX_AGE, and the first query of the
 # task checks it is alive (CONN_HEALTH_CHECKS), as Django does around a request. Without this a
 # connection that PostgreSQL dropped (a failover, a restart, pg_terminate_backend) stays in the
-# worker's process, and every task there fails on it ("the connection is lost") until Celery's
-# own renewal, CELERY_DB_REUSE_MAX tasks later: at production's pace, hours of failed deliveries.
+# worker's processes and every task there fails on it ("the connection is lost"): deliveries, the
+# relay, the heartbeat, until Celery renews the connection CELERY_DB_REUSE_MAX tasks later or the
+# watchdog restarts the worker for its missing heartbeats (docs/operations.md).
 @task_prerun.connect
 def _database_connection_checked_before_a_task(**kwargs) -> None:
     close_old_connections()
