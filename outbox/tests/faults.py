@@ -264,7 +264,10 @@ def run_fault(
                 while sum(receiver.accepted().values()) < trigger and time.monotonic() < deadline:
                     time.sleep(0.1)
                 fault_window["start"] = time.monotonic()
-                INJECT[fault](stage)
+                try:
+                    INJECT[fault](stage)
+                except Exception as exc:  # noqa: BLE001 - raised again in the repetition's thread
+                    fault_window["error"] = exc
                 fault_window["end"] = time.monotonic()
 
             injector = threading.Thread(target=inject, daemon=True)
@@ -283,6 +286,8 @@ def run_fault(
                 time.sleep(pause)
             log(f"  {fault} #{repetition}: committed in {time.monotonic() - started:.1f} s")
             injector.join()
+            if "error" in fault_window:
+                raise RuntimeError(f"the {fault} fault could not be injected") from fault_window["error"]
             window = f"{fault_window['start'] - started:.1f} to {fault_window['end'] - started:.1f} s"
             log(f"  {fault} #{repetition}: fault from {window}")
             rows = Notification.objects.filter(crisis=crisis, endpoint__government=government)
