@@ -311,6 +311,8 @@ def run_fault(
                 # Receiver times are wall-clock; the fault window is monotonic: align the two.
                 end_wall = time.time() - (time.monotonic() - fault_window["end"])
                 run.recovery = max(0.0, max(first.values()) - end_wall)
+            if run.stuck:
+                run.notes.append(_why_stuck(rows, server))
             if fault == "postgres":
                 run.notes.append(f"{stage.terminated} backends terminated")
             for worker in stage.workers[-1:]:
@@ -333,6 +335,29 @@ def run_fault(
         f"{run.seconds:.0f} s{'; ' + '; '.join(run.notes) if run.notes else ''}"
     )
     return run
+
+
+def _why_stuck(rows, server: RedisServer) -> str:
+    """What the stuck rows wait on: their states, whether a worker answers, what the broker holds,
+    and the periodic tasks' leases."""
+    import redis
+    from django.db.models import Count
+
+    from core.models import TaskLock
+    from mcof_site.celery import app
+
+    states = dict(rows.exclude(status="delivered").values_list("status").annotate(n=Count("id")))
+    try:
+        answers = len(app.control.ping(timeout=2))
+        broker = redis.Redis.from_url(server.url)
+        held = f"queue {broker.llen('celery')}, unacked {broker.hlen('unacked')}"
+    except Exception as exc:  # noqa: BLE001 - the broker is the question
+        answers, held = -1, f"broker: {exc}"
+    leases = [
+        f"{lock.name} until {lock.locked_until} (finished {lock.last_finished_at})"
+        for lock in TaskLock.objects.filter(name__startswith="outbox.")
+    ]
+    return f"stuck rows {states}; workers answering a ping: {answers}; {held}; leases: {leases}"
 
 
 def _wait_ready(worker, timeout: float = 90.0) -> None:
