@@ -232,7 +232,6 @@ def run_fault(
     run = Run(fault=fault, repetition=repetition)
     office, crisis, government = _world(repetition, notifications)
     server = RedisServer(port=redis_port)
-    server.start()
     receiver_holder: dict = {}
     receiver = Receiver(
         respond=lambda n: receiver_holder["stage"].respond(n),
@@ -245,6 +244,7 @@ def run_fault(
     fault_window: dict[str, float] = {}
     with receiver, producer_broker(server.url):
         try:
+            server.start()  # here, so that the finally below stops it whatever fails
             WebhookEndpoint.objects.bulk_create(
                 WebhookEndpoint(government=government, url=f"{receiver.url}/{i}", secret=generate_secret())
                 for i in range(ENDPOINTS)
