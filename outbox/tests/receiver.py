@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,10 +21,14 @@ class Received:
 
 @dataclass
 class Receiver:
-    """``respond(n)`` answers the status for the n-th request (0-based); 200 by default."""
+    """``respond(n)`` answers the status for the n-th request (0-based); 200 by default.
+    ``delay(n)`` is how long it waits before answering (a receiver that times out); ``port`` 0
+    takes any free port."""
 
     respond: Callable[[int], int] = lambda n: 200
     requests: list[Received] = field(default_factory=list)
+    delay: Callable[[int], float] = lambda n: 0.0
+    port: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -35,18 +40,25 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 with receiver._lock:
-                    status = receiver.respond(len(receiver.requests))
+                    n = len(receiver.requests)
+                    status = receiver.respond(n)
                     receiver.requests.append(
                         Received({k.lower(): v for k, v in self.headers.items()}, body, time.time(), status)
                     )
-                self.send_response(status)
-                self.send_header("content-length", "0")
-                self.end_headers()
+                wait = receiver.delay(n)
+                if wait:
+                    time.sleep(wait)
+                try:
+                    self.send_response(status)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                except ConnectionError:
+                    pass  # the sender gave up waiting (its timeout) and closed the connection
 
             def log_message(self, *args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -65,3 +77,9 @@ class Receiver:
     def count(self) -> int:
         with self._lock:
             return len(self.requests)
+
+    def accepted(self) -> Counter[str]:
+        """How many times each webhook-id was accepted (answered 2xx): 1 is delivered once, more is
+        a repeat the receiver drops by its id."""
+        with self._lock:
+            return Counter(r.headers.get("webhook-id", "") for r in self.requests if 200 <= r.status < 300)

@@ -11,10 +11,34 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _celery_env(database_url: str, broker_url: str, overrides: dict | None) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "outbox.tests.settings_worker",
+        "MCOF_TEST_SETTINGS": json.dumps(overrides or {}),
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker_url,
+    }
+
+
+def _celery(args: list[str], *, name: str, env: dict) -> subprocess.Popen:
+    """A ``celery`` subprocess; its output goes to a temporary file (a full pipe would stall it)."""
+    log = tempfile.NamedTemporaryFile(prefix=f"celery-{name}-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "mcof_site", *args],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    process.log_path = log.name  # type: ignore[attr-defined]
+    return process
 
 
 def start_worker(
@@ -27,41 +51,48 @@ def start_worker(
     concurrency: int = 1,
     production: bool = False,
 ) -> subprocess.Popen:
-    """A ``celery worker`` subprocess; its output goes to a temporary file (a full pipe would stall it).
+    """A ``celery worker`` subprocess on the test settings and the ``overrides``.
     ``production`` starts it as ``scripts/run.sh`` and the README's production section do: a prefork
     pool with gossip, mingle and heartbeat on (the pool and concurrency given are then ignored)."""
     if production:
         pool, concurrency = "prefork", 2
     quiet = [] if production else ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "outbox.tests.settings_worker",
-        "MCOF_TEST_SETTINGS": json.dumps(overrides or {}),
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": broker_url,
-    }
-    log = tempfile.NamedTemporaryFile(prefix=f"celery-{name}-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mcof_site",
-            "worker",
-            f"--pool={pool}",
-            f"--concurrency={concurrency}",
-            *quiet,
-            "--loglevel=WARNING",
-            f"--hostname={name}@%h",
-        ],
-        cwd=BASE_DIR,
+    args = ["worker", f"--pool={pool}", f"--concurrency={concurrency}", *quiet, "--loglevel=WARNING"]
+    return _celery([*args, f"--hostname={name}@%h"], name=name, env=_celery_env(database_url, broker_url, overrides))
+
+
+def start_beat(
+    *, database_url: str, broker_url: str, schedule: dict, overrides: dict | None = None
+) -> subprocess.Popen:
+    """``celery beat`` sending ``schedule`` (CELERY_BEAT_SCHEDULE, intervals in seconds) through the
+    broker, as in production; its schedule file lives in a temporary folder of its own."""
+    folder = tempfile.mkdtemp(prefix="celery-beat-")
+    env = _celery_env(database_url, broker_url, {**(overrides or {}), "CELERY_BEAT_SCHEDULE": schedule})
+    process = _celery(
+        ["beat", "--loglevel=WARNING", f"--schedule={folder}/schedule", f"--pidfile={folder}/beat.pid"],
+        name="beat",
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
     )
-    process.log_path = log.name  # type: ignore[attr-defined]
+    process.folder = folder  # type: ignore[attr-defined]
     return process
+
+
+def children_of(pid: int) -> list[int]:
+    """The direct children of a process (a prefork worker's pool processes), from /proc."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def kill_hard(process: subprocess.Popen) -> None:
+    """SIGKILL the process and its children at once, as the kernel's OOM killer or a lost machine
+    would: no warm or cold shutdown, nothing acknowledged or given back to the broker."""
+    for pid in [*children_of(process.pid), process.pid]:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    process.wait()
 
 
 def worker_log(process: subprocess.Popen) -> str:
@@ -78,8 +109,10 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            kill_hard(process)
+    folder = getattr(process, "folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def free_port() -> int:

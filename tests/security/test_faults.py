@@ -5,6 +5,10 @@
   answer is a clean error and nothing is half-written.
 - Redis (the broker) down: a write through the API still succeeds, its notification waits in the
   outbox, and goes out once the broker is back.
+- The database connections of a worker terminated between two tasks: its next task checks the
+  connection, opens a new one and delivers, the first time (mcof_site.celery).
+- Each fault of bench/faults.py (broker, worker, database, receiver) under the production worker:
+  outbox/tests/test_delivery_faults.py.
 - A worker killed during delivery: outbox/tests/test_worker_delivery.py
   ::test_a_worker_killed_mid_batch_loses_nothing (1000 deliveries, SIGKILL mid-batch) and
   ::test_redis_stopped_and_started_during_a_run_loses_nothing cover it; not repeated here.
@@ -154,3 +158,47 @@ def test_broker_down_writes_succeed_and_notifications_wait_in_the_outbox(setting
             server.stop()
     FAULTS["survived"] += 1
     print(f"\nfaults injected: {FAULTS['injected']}, survived: {FAULTS['survived']}")
+
+
+def test_a_worker_whose_database_connection_was_terminated_delivers_its_next_task():
+    """PostgreSQL drops the worker's connection while it waits for work (a failover, a restart): the
+    next delivery opens a new connection and succeeds on its first attempt, with no relay to send it
+    again. Without the check around each task it fails on the dead connection, as would every task
+    in that process until Celery renews the connection (CELERY_DB_REUSE_MAX tasks later)."""
+    from crises.tests.factories import CrisisFactory
+    from outbox.models import DeliveryAttempt
+    from outbox.tests import events
+    from outbox.tests.factories import WebhookEndpointFactory
+    from outbox.tests.receiver import Receiver
+    from outbox.tests.workers import RedisServer, producer_broker, start_worker, stop, worker_log
+
+    government = GovernmentFactory(country="EGY")
+    crisis = CrisisFactory(code="LBY-2011-001")
+    database_url = _database_url_of_test_db()
+    server = RedisServer(port=6393)
+    server.start()
+    worker = None
+    FAULTS["injected"] += 1
+    try:
+        with Receiver() as receiver, producer_broker(server.url):
+            WebhookEndpointFactory(government=government, url=receiver.url)
+            worker = start_worker(database_url=database_url, broker_url=server.url, name="pgt")
+            first = Notification.objects.get(event=events.referral_sent(crisis, government=government))
+            assert wait_for(lambda: Notification.objects.get(pk=first.pk).status == "delivered", timeout=90)
+            with psycopg.connect(database_url.replace("postgres://", "postgresql://"), autocommit=True) as admin:
+                terminated = admin.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid() AND pid <> %s AND backend_type = 'client backend'",
+                    [connection.connection.info.backend_pid],
+                ).fetchone()[0]
+            assert terminated >= 1
+            second = Notification.objects.get(event=events.referral_sent(crisis, government=government))
+            arrived = wait_for(lambda: Notification.objects.get(pk=second.pk).status == "delivered", timeout=30)
+            assert arrived, worker_log(worker)
+    finally:
+        if worker is not None:
+            stop(worker)
+        server.stop()
+    assert DeliveryAttempt.objects.filter(notification=second).count() == 1
+    assert receiver.count() == 2
+    FAULTS["survived"] += 1
