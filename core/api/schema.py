@@ -4,6 +4,11 @@ visible to the user) and 429 (throttled), all in the one shape of core.api.error
 
 from __future__ import annotations
 
+import copy
+
+from drf_spectacular import openapi
+from rest_framework import serializers
+
 ERROR_COMPONENT = {
     "type": "object",
     "required": ["error"],
@@ -45,3 +50,27 @@ def add_error_responses(result, generator, request, public):
                     code, {"description": description, "content": {"application/json": {"schema": ref}}}
                 )
     return result
+
+
+def _model_field(field):
+    """The model field a serializer field reads, when it reads one of its serializer's model directly."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except Exception:  # noqa: BLE001 - a property or a method, not a field
+        return None
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, and a read-only choice of a model field that may be blank documents "" among
+    its values: DRF drops ``allow_blank`` from the fields of ``read_only_fields``, yet they answer ""."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if isinstance(field, serializers.ChoiceField) and field.read_only and not field.allow_blank:
+            model_field = _model_field(field)
+            if model_field is not None and getattr(model_field, "blank", False):
+                field = copy.copy(field)
+                field.allow_blank = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)

@@ -191,6 +191,21 @@ class FlowRowSerializer(serializers.Serializer):
     children = serializers.IntegerField(**COUNT)
 
 
+class FlowCountRowSerializer(serializers.Serializer):
+    """A day's count at a point: each row as entered (with its id, reason and destination) for office
+    staff and HQ; for partners summed per day, direction and nationality, a count of 1 to 4 as "<5"."""
+
+    id = serializers.IntegerField(required=False)
+    date = serializers.DateField()
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    nationality = serializers.CharField()
+    reason = serializers.ChoiceField(choices=MoveReason.choices, required=False)
+    destination_country = serializers.CharField(required=False)
+    females = serializers.JSONField()
+    males = serializers.JSONField()
+    children = serializers.JSONField()
+
+
 class FlowCountsInputSerializer(serializers.Serializer):
     date = serializers.DateField()
     rows = FlowRowSerializer(many=True, allow_empty=False)
