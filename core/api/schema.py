@@ -34,6 +34,9 @@ ERROR_STATUSES = {
     "429": "Too many requests.",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
+# core.text: no text field or query parameter accepts a control character but tab, line feed and
+# carriage return (ECMA 262 and Python read this pattern alike).
+NO_CONTROL_CHARACTERS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
 
 
 def add_error_responses(result, generator, request, public):
@@ -49,6 +52,45 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": ref}}}
                 )
+    return result
+
+
+def _refuse_control_characters(schema) -> None:
+    """Every free text in ``schema`` (not an enum, not a date, a URL or another format) states the
+    pattern core.text enforces."""
+    if isinstance(schema, list):
+        for item in schema:
+            _refuse_control_characters(item)
+        return
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & schema.keys()):
+        schema["pattern"] = NO_CONTROL_CHARACTERS
+    for key in ("properties", "additionalProperties", "items", "allOf", "oneOf", "anyOf"):
+        value = schema.get(key)
+        if key == "properties" and isinstance(value, dict):
+            for child in value.values():
+                _refuse_control_characters(child)
+        elif value is not None:
+            _refuse_control_characters(value)
+
+
+def add_text_rules(result, generator, request, public):
+    """drf-spectacular postprocessing hook: what is sent (request bodies, query parameters) states that
+    no control character is accepted in text; what is answered keeps the plain type."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _refuse_control_characters(component)
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in METHODS:
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    _refuse_control_characters(parameter.get("schema"))
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                if "$ref" not in media.get("schema", {}):
+                    _refuse_control_characters(media.get("schema"))
     return result
 
 

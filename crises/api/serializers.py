@@ -47,12 +47,14 @@ class CrisisUpdateSerializer(serializers.Serializer):
 
 
 class ProposalInputSerializer(serializers.Serializer):
-    level = serializers.IntegerField(help_text="1, 2 or 3.")
-    score_scale = serializers.IntegerField(help_text="IASC criterion, 1 to 5.")
-    score_urgency = serializers.IntegerField(help_text="IASC criterion, 1 to 5.")
-    score_complexity = serializers.IntegerField(help_text="IASC criterion, 1 to 5.")
-    score_capacity = serializers.IntegerField(help_text="IASC criterion, 1 to 5.")
-    score_risk = serializers.IntegerField(help_text="IASC criterion (risk of failure to deliver), 1 to 5.")
+    level = serializers.IntegerField(min_value=1, max_value=3, help_text="1, 2 or 3.")
+    score_scale = serializers.IntegerField(min_value=1, max_value=5, help_text="IASC criterion, 1 to 5.")
+    score_urgency = serializers.IntegerField(min_value=1, max_value=5, help_text="IASC criterion, 1 to 5.")
+    score_complexity = serializers.IntegerField(min_value=1, max_value=5, help_text="IASC criterion, 1 to 5.")
+    score_capacity = serializers.IntegerField(min_value=1, max_value=5, help_text="IASC criterion, 1 to 5.")
+    score_risk = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="IASC criterion (risk of failure to deliver), 1 to 5."
+    )
     justification = serializers.CharField()
 
 
