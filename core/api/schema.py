@@ -75,12 +75,26 @@ def _refuse_control_characters(schema) -> None:
             _refuse_control_characters(value)
 
 
+def _ids_are_positive(schema) -> None:
+    """An integer sent without a stated range is an object's id (a counted figure, a level or a score
+    states its own): at least 1."""
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "integer" and not ({"minimum", "maximum", "enum"} & schema.keys()):
+        schema["minimum"] = 1
+    if schema.get("type") == "array":
+        _ids_are_positive(schema.get("items"))
+
+
 def add_text_rules(result, generator, request, public):
-    """drf-spectacular postprocessing hook: what is sent (request bodies, query parameters) states that
-    no control character is accepted in text; what is answered keeps the plain type."""
+    """drf-spectacular postprocessing hook: what is sent (request bodies, query and path parameters)
+    states that no control character is accepted in text and that an id is at least 1; what is
+    answered keeps the plain type."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request"):
             _refuse_control_characters(component)
+            for child in component.get("properties", {}).values():
+                _ids_are_positive(child)
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method not in METHODS:
@@ -88,6 +102,8 @@ def add_text_rules(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query":
                     _refuse_control_characters(parameter.get("schema"))
+                if parameter.get("in") in ("query", "path") and parameter.get("name") != "page_size":
+                    _ids_are_positive(parameter.get("schema"))
             for media in operation.get("requestBody", {}).get("content", {}).values():
                 if "$ref" not in media.get("schema", {}):
                     _refuse_control_characters(media.get("schema"))
@@ -107,7 +123,8 @@ def _model_field(field):
 
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's, and a read-only choice of a model field that may be blank documents "" among
-    its values: DRF drops ``allow_blank`` from the fields of ``read_only_fields``, yet they answer ""."""
+    its values (DRF drops ``allow_blank`` from the fields of ``read_only_fields``, yet they answer ""),
+    and a list that may not be empty states ``minItems``."""
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         if isinstance(field, serializers.ChoiceField) and field.read_only and not field.allow_blank:
@@ -115,4 +132,20 @@ class AutoSchema(openapi.AutoSchema):
             if model_field is not None and getattr(model_field, "blank", False):
                 field = copy.copy(field)
                 field.allow_blank = True
-        return super()._map_serializer_field(field, direction, bypass_extensions)
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # A list that may not be empty says so (drf-spectacular states only min_length).
+        is_list = isinstance(field, (serializers.ListSerializer, serializers.ListField))
+        if is_list and not getattr(field, "allow_empty", True) and schema.get("type") == "array":
+            schema.setdefault("minItems", 1)
+        return schema
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        # A PATCH whose view validates the whole body (``whole_on_patch`` on its serializer) documents
+        # the fields it requires, not drf-spectacular's partial copy.
+        if self.method == "PATCH" and getattr(serializer, "whole_on_patch", False):
+            self.method = "PUT"
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
