@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from core.countries import country_choices
 from core.widgets import FastSelect
@@ -109,6 +110,23 @@ class MigrantFilter(django_filters.FilterSet):
         if name == "referral_status" and kind:
             return queryset  # applied with referral_kind already
         return queryset.filter(Exists(referrals))
+
+
+@extend_schema_field({"type": "integer", "minimum": 1})
+class IdFilter(django_filters.NumberFilter):
+    """An object's id: a whole number of at least 1."""
+
+    field_class = forms.IntegerField
+
+
+class MigrantApiFilter(MigrantFilter):
+    """The API's filters: a crisis is named by its id, and one the user does not see finds nobody,
+    as an unknown id does (the page's select lists only the crises the user sees)."""
+
+    crisis = IdFilter(field_name="crisis_id", min_value=1)
+
+    class Meta(MigrantFilter.Meta):
+        pass
 
 
 class ReferralFilter(django_filters.FilterSet):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import CountryCodeField
 from sectors.referral_kinds import ReferralKind
 
 from ..disclosure import KIND_MIGRANT_FIELDS, purposes_explained
@@ -37,12 +38,12 @@ class MigrantInputSerializer(serializers.Serializer):
     sex = serializers.ChoiceField(choices=Sex.choices)
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120, default=None)
-    nationality = serializers.CharField(max_length=3)
-    other_nationalities = serializers.ListField(child=serializers.CharField(max_length=3), required=False, default=list)
+    nationality = CountryCodeField()
+    other_nationalities = serializers.ListField(child=CountryCodeField(), required=False, default=list)
     languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False, default=list)
     document_status = serializers.ChoiceField(choices=DocumentStatus.choices)
     document_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    location_country = serializers.CharField(max_length=3)
+    location_country = CountryCodeField()
     admin_pcode = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     site = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     household = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")

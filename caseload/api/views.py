@@ -22,7 +22,7 @@ from partners.models import Government, Partner
 
 from .. import services
 from ..access_log import log_read, log_reads
-from ..filters import MigrantFilter, ReferralFilter
+from ..filters import MigrantApiFilter, ReferralFilter
 from ..selectors import migrants_visible_to, referrals_visible_to
 from .serializers import (
     ConsentInputSerializer,
@@ -80,7 +80,7 @@ class MigrantViewSet(
     """Migrants registered by the user's office or shared with it (HQ: all, read only)."""
 
     serializer_class = MigrantSerializer
-    filterset_class = MigrantFilter
+    filterset_class = MigrantApiFilter
     cursor_ordering = ("-id",)
 
     def get_queryset(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api.fields import CountryCodeField
 from core.bounds import PG_INT_MAX
 
 from ..models import AffectedFigure, AffectedGroup, Crisis, CrisisType, LevelProposal, Movement, Phase, PhaseChange
@@ -16,9 +17,9 @@ class CrisisInputSerializer(serializers.Serializer):
     crisis_type = serializers.ChoiceField(choices=CrisisType.choices)
     phase = serializers.ChoiceField(choices=Phase.choices, required=False)
     movement = serializers.ChoiceField(choices=Movement.choices)
-    country = serializers.CharField(max_length=8, help_text="ISO 3166-1 alpha-3 code of the country in crisis.")
-    other_countries = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
-    nationalities = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
+    country = CountryCodeField(max_length=8, help_text="ISO 3166-1 alpha-3 code of the country in crisis.")
+    other_countries = serializers.ListField(child=CountryCodeField(max_length=8), required=False)
+    nationalities = serializers.ListField(child=CountryCodeField(max_length=8), required=False)
     glide = serializers.CharField(max_length=32, required=False, allow_blank=True, allow_null=True)
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True)
@@ -29,9 +30,9 @@ class CrisisUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     crisis_type = serializers.ChoiceField(choices=CrisisType.choices, required=False)
     movement = serializers.ChoiceField(choices=Movement.choices, required=False)
-    country = serializers.CharField(max_length=8, required=False)
-    other_countries = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
-    nationalities = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
+    country = CountryCodeField(max_length=8, required=False)
+    other_countries = serializers.ListField(child=CountryCodeField(max_length=8), required=False)
+    nationalities = serializers.ListField(child=CountryCodeField(max_length=8), required=False)
     glide = serializers.CharField(max_length=32, required=False, allow_blank=True, allow_null=True)
     start_date = serializers.DateField(required=False)
     end_date = serializers.DateField(required=False, allow_null=True)
@@ -47,12 +48,14 @@ class CrisisUpdateSerializer(serializers.Serializer):
 
 
 class ProposalInputSerializer(serializers.Serializer):
-    level = serializers.IntegerField(help_text="1, 2 or 3.")
-    score_scale = serializers.IntegerField(help_text="IASC criterion, 1 to 5.")
-    score_urgency = serializers.IntegerField(help_text="IASC criterion, 1 to 5.")
-    score_complexity = serializers.IntegerField(help_text="IASC criterion, 1 to 5.")
-    score_capacity = serializers.IntegerField(help_text="IASC criterion, 1 to 5.")
-    score_risk = serializers.IntegerField(help_text="IASC criterion (risk of failure to deliver), 1 to 5.")
+    level = serializers.IntegerField(min_value=1, max_value=3, help_text="1, 2 or 3.")
+    score_scale = serializers.IntegerField(min_value=1, max_value=5, help_text="IASC criterion, 1 to 5.")
+    score_urgency = serializers.IntegerField(min_value=1, max_value=5, help_text="IASC criterion, 1 to 5.")
+    score_complexity = serializers.IntegerField(min_value=1, max_value=5, help_text="IASC criterion, 1 to 5.")
+    score_capacity = serializers.IntegerField(min_value=1, max_value=5, help_text="IASC criterion, 1 to 5.")
+    score_risk = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="IASC criterion (risk of failure to deliver), 1 to 5."
+    )
     justification = serializers.CharField()
 
 

@@ -119,7 +119,7 @@ class CrisisViewSet(
 
     @extend_schema(methods=["GET"], responses=LevelProposalSerializer(many=True))
     @extend_schema(methods=["POST"], request=ProposalInputSerializer, responses={201: LevelProposalSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def escalations(self, request, pk=None):
         """The level history of the crisis (GET), or a new level proposal (POST)."""
         crisis = self.get_object()
@@ -136,7 +136,7 @@ class CrisisViewSet(
 
     @extend_schema(methods=["GET"], responses=PhaseChangeSerializer(many=True))
     @extend_schema(methods=["POST"], request=PhaseChangeInputSerializer, responses={201: PhaseChangeSerializer})
-    @action(detail=True, methods=["get", "post"], url_path="phase-changes")
+    @action(detail=True, methods=["get", "post"], url_path="phase-changes", pagination_class=None)
     def phase_changes(self, request, pk=None):
         """The phase history of the crisis (GET), or a move to another phase (POST)."""
         crisis = self.get_object()
@@ -152,7 +152,7 @@ class CrisisViewSet(
 
     @extend_schema(methods=["GET"], responses=AffectedFigureSerializer(many=True))
     @extend_schema(methods=["POST"], request=FigureInputSerializer, responses={201: AffectedFigureSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def figures(self, request, pk=None):
         """Estimated figures per affected group (GET), or a new estimate (POST)."""
         crisis = self.get_object()
@@ -180,7 +180,7 @@ class CrisisViewSet(
         return Response(CrisisDetailSerializer(crisis_detail_queryset(request.user).get(pk=crisis.pk)).data)
 
     @extend_schema(responses=CoordinationEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def coordination(self, request, pk=None):
         """Who the response is coordinated with, and the Annex I paragraph each rule comes from."""
         crisis = self.get_object()

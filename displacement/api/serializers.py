@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api.fields import CountryCodeField
+
 from ..models import (
     SADD_FIELDS,
     AssessmentRound,
@@ -193,7 +195,7 @@ class FlowPointInputSerializer(serializers.Serializer):
     crisis = serializers.IntegerField()
     name = serializers.CharField(max_length=200)
     point_type = serializers.ChoiceField(choices=PointType.choices)
-    country = serializers.CharField(max_length=3)
+    country = CountryCodeField()
     admin1_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     admin1_pcode = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     latitude = serializers.CharField()
@@ -202,12 +204,27 @@ class FlowPointInputSerializer(serializers.Serializer):
 
 class FlowRowSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Direction.choices)
-    nationality = serializers.CharField(max_length=3)
+    nationality = CountryCodeField()
     reason = serializers.ChoiceField(choices=MoveReason.choices)
-    destination_country = serializers.CharField(max_length=3)
+    destination_country = CountryCodeField()
     females = serializers.IntegerField(**COUNT)
     males = serializers.IntegerField(**COUNT)
     children = serializers.IntegerField(**COUNT)
+
+
+class FlowCountRowSerializer(serializers.Serializer):
+    """A day's count at a point: each row as entered (with its id, reason and destination) for office
+    staff and HQ; for partners summed per day, direction and nationality, a count of 1 to 4 as "<5"."""
+
+    id = serializers.IntegerField(required=False)
+    date = serializers.DateField()
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    nationality = serializers.CharField()
+    reason = serializers.ChoiceField(choices=MoveReason.choices, required=False)
+    destination_country = serializers.CharField(required=False)
+    females = serializers.JSONField()
+    males = serializers.JSONField()
+    children = serializers.JSONField()
 
 
 class FlowCountsInputSerializer(serializers.Serializer):

@@ -31,6 +31,7 @@ from ..workflow import side_of
 from .serializers import (
     AssessmentInputSerializer,
     AssessmentRowSerializer,
+    FlowCountRowSerializer,
     FlowCountsInputSerializer,
     FlowPointInputSerializer,
     FlowPointSerializer,
@@ -246,11 +247,13 @@ class FlowPointViewSet(_ByCrisis, mixins.ListModelMixin, mixins.RetrieveModelMix
         point = services.flow_point_create(actor=request.user, crisis=crisis, data=values, request=request._request)
         return Response(FlowPointSerializer(point).data, status=201)
 
-    @extend_schema(methods=["GET"], responses={200: OpenApiTypes.OBJECT}, operation_id="flow_points_counts_list")
+    @extend_schema(
+        methods=["GET"], responses={200: FlowCountRowSerializer(many=True)}, operation_id="flow_points_counts_list"
+    )
     @extend_schema(
         methods=["POST"],
         request=FlowCountsInputSerializer,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: FlowCountRowSerializer(many=True)},
         operation_id="flow_points_counts_record",
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)

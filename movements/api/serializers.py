@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api.fields import CountryCodeField, TimeZoneField
+
 from ..models import (
     BoardingStatus,
     Escort,
@@ -43,12 +45,12 @@ class MovementInputSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=Mode.choices)
     carrier = serializers.CharField(max_length=200)
     service_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    origin_country = serializers.CharField(max_length=3)
+    origin_country = CountryCodeField()
     origin_place = serializers.CharField(max_length=200)
-    origin_timezone = serializers.CharField(max_length=64, help_text="An IANA time zone, e.g. Africa/Tripoli.")
-    destination_country = serializers.CharField(max_length=3)
+    origin_timezone = TimeZoneField(help_text="An IANA time zone, e.g. Africa/Tripoli.")
+    destination_country = CountryCodeField()
     destination_place = serializers.CharField(max_length=200)
-    destination_timezone = serializers.CharField(max_length=64)
+    destination_timezone = TimeZoneField()
     planned_departure = serializers.DateTimeField()
     planned_arrival = serializers.DateTimeField()
     seat_capacity = serializers.IntegerField(min_value=1)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from accounts.models import Office
 from caseload.access_log import log_reads
 from core.api.errors import error_response
+from core.tabular import CONTENT_TYPES, XLSX
 from crises.models import Crisis
 from partners.models import Partner
 
@@ -157,7 +158,17 @@ class MovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return _forbidden()
         return Response(MovementEventSerializer(movement.events.select_related("actor"), many=True).data)
 
-    @extend_schema(methods=["GET"], responses={200: PassengerSerializer(many=True)})
+    @extend_schema(
+        methods=["GET"],
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="PassengerOrRecipientPassenger",
+                serializers=[PassengerSerializer, RecipientPassengerSerializer],
+                resource_type_field_name=None,
+                many=True,
+            )
+        },
+    )
     @extend_schema(methods=["POST"], request=PassengersInputSerializer, responses={201: PlanSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def passengers(self, request, pk=None):
@@ -250,7 +261,11 @@ class MovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             OpenApiParameter("version", OpenApiTypes.STR, enum=[*documents.VERSIONS], required=True),
             OpenApiParameter("format", OpenApiTypes.STR, enum=[*documents.FORMATS], required=True),
         ],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, CONTENT_TYPES[XLSX]): OpenApiTypes.BINARY,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        },
     )
     @action(
         detail=True,

@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -46,18 +47,28 @@ class WebhookEndpointSecretSerializer(WebhookEndpointOutputSerializer):
         read_only_fields = fields
 
 
+# outbox.services: "*", or a type of the crisis, level, referral, movement or sitrep families.
+EVENT_TYPE = RegexValidator(
+    r"^\s*(\*|(crisis|level|referral|movement|sitrep)\.[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*)?\s*$"
+)
+
+
 class WebhookEndpointCreateSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=500)
     description = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     government = serializers.PrimaryKeyRelatedField(queryset=Government.objects.all(), required=False, allow_null=True)
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all(), required=False, allow_null=True)
-    event_types = serializers.ListField(child=serializers.CharField(max_length=64), required=False, default=list)
+    event_types = serializers.ListField(
+        child=serializers.CharField(max_length=64, validators=[EVENT_TYPE]), required=False, default=list
+    )
 
 
 class WebhookEndpointUpdateSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=500, required=False)
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    event_types = serializers.ListField(child=serializers.CharField(max_length=64), required=False)
+    event_types = serializers.ListField(
+        child=serializers.CharField(max_length=64, validators=[EVENT_TYPE]), required=False
+    )
 
 
 class StatusReasonSerializer(serializers.Serializer):

@@ -79,6 +79,9 @@ class MatrixCellDetailSerializer(MatrixCellSerializer):
 
 
 class MatrixCellInputSerializer(serializers.Serializer):
+    # The view validates the whole body on PATCH too (core.api.schema.AutoSchema).
+    whole_on_patch = True
+
     priority = serializers.ChoiceField(choices=Priority.choices)
     citation = serializers.CharField(required=False, max_length=120)
     basis = serializers.CharField(required=False, allow_blank=True)
@@ -151,4 +154,7 @@ class PlanEntryInputSerializer(serializers.Serializer):
 
 
 class SectorPlanInputSerializer(serializers.Serializer):
+    # The view validates the whole body on PATCH too (core.api.schema.AutoSchema).
+    whole_on_patch = True
+
     entries = PlanEntryInputSerializer(many=True)

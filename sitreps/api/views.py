@@ -67,8 +67,12 @@ class SitrepViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self.get_serializer(self.get_queryset().get(pk=sitrep.pk)).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=list(document.FORMATS))],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=list(document.FORMATS), required=True)],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/xml"): OpenApiTypes.BINARY,
+        },
     )
     @action(detail=True, methods=["get"], content_negotiation_class=FormatIsADocument)
     def export(self, request, pk=None):
