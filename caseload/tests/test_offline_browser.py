@@ -98,9 +98,7 @@ def test_two_registrations_made_offline_are_sent_once_each_when_the_connection_r
     assert all(u.startswith("/static/") or u == reverse("caseload:migrant_create") for u in kept), kept
 
 
-def test_a_connection_cut_during_the_submit_loses_nothing_and_makes_the_person_once(
-    page, login, live_server, libya
-):
+def test_a_connection_cut_during_the_submit_loses_nothing_and_makes_the_person_once(page, login, live_server, libya):
     url = f"{live_server.url}{reverse('caseload:migrant_create')}"
     login(page, "staff_lby")
     _ready(page, url)
@@ -124,7 +122,9 @@ def test_a_connection_cut_during_the_submit_loses_nothing_and_makes_the_person_o
     assert Migrant.objects.filter(family_name="Abdel Fattah").count() == 1
 
 
-def test_a_registration_the_server_refuses_waits_with_its_error_for_correction(page, login, live_server, libya):
+def test_a_registration_the_server_refuses_waits_with_its_error_for_correction(
+    page, login, live_server, libya, axe_violations
+):
     url = f"{live_server.url}{reverse('caseload:migrant_create')}"
     login(page, "staff_lby")
     _ready(page, url)
@@ -138,6 +138,9 @@ def test_a_registration_the_server_refuses_waits_with_its_error_for_correction(p
     _waiting(page, 1)
     item = page.locator("[data-offline-item]")
     assert "Haddad" in item.inner_text() and "Phone" in item.inner_text()
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert Migrant.objects.filter(family_name="Abdel Fattah").count() == 1
     item.get_by_role("button", name=re.compile("^Correct")).click()
     _waiting(page, 0)
@@ -152,7 +155,8 @@ def test_after_logout_the_browser_holds_nothing_of_the_application(page, login, 
     url = f"{live_server.url}{reverse('caseload:migrant_create')}"
     login(page, "staff_lby")
     _ready(page, url)
-    page.route(re.compile(r".*/caseload/migrants/new/$"), lambda r: r.abort() if r.request.method == "POST" else r.fallback())
+    form_url = re.compile(r".*/caseload/migrants/new/$")
+    page.route(form_url, lambda r: r.abort() if r.request.method == "POST" else r.fallback())
     _register(page, libya, "Mona", "Abdel Fattah")
     _waiting(page, 1)
     assert page.evaluate("indexedDB.databases().then(d => d.map(x => x.name))") == ["mcof-offline"]

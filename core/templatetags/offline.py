@@ -45,8 +45,7 @@ def offline_strings() -> dict:
         "correct": _("Correct"),
         "remove": _("Remove"),
         "no_key": _(
-            "This page was opened with no connection and cannot keep a registration: open it once "
-            "with a connection."
+            "This page was opened with no connection and cannot keep a registration: open it once with a connection."
         ),
         "signed_out": _("Your session has ended: sign in again."),
         "unnamed": _("(no name)"),
