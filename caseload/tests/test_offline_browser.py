@@ -163,8 +163,20 @@ def test_after_logout_the_browser_holds_nothing_of_the_application(page, login, 
     assert page.evaluate("caches.keys()")
     assert page.evaluate("sessionStorage.getItem('mcof-offline-key')")
 
+    # The registration waiting is not deleted unawares: the first logout is asked and cancelled.
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if len(asked) > 1 else dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.locator("[data-offline-item]")).to_have_count(1)
+    assert asked and "deleted from this browser" in asked[0] and "/caseload/" in page.url
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(re.compile(r"/accounts/(login|logout)/"))
+    assert len(asked) == 2
     expect(page.locator("html[data-offline-wiped=true]")).to_have_count(1)
     assert page.evaluate("indexedDB.databases()") == []
     assert page.evaluate("caches.keys()") == []

@@ -39,3 +39,14 @@ def test_logout_tells_the_browser_to_forget_the_site(client_for, users):
     staff = client_for(users["staff_lby"])
     response = staff.post(reverse("logout"))
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_queue_count_has_every_plural_form_of_arabic():
+    from django.utils import translation
+
+    from core.templatetags.offline import offline_strings
+
+    with translation.override("ar"):
+        forms = dict(offline_strings()["waiting"])
+    assert len({forms[1], forms[2], forms[3], forms[11]}) == 4  # one, two, few, many
+    assert all("%(count)s" in text for text in forms.values())

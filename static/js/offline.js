@@ -50,8 +50,18 @@
     var form = event.target;
     if (!form.hasAttribute("data-offline-wipe") || form.getAttribute("data-wiped")) { return; }
     event.preventDefault();
-    wipe().then(function () { form.setAttribute("data-wiped", "1"); form.submit(); });
+    pending().then(function (count) {
+      if (count && !window.confirm(form.getAttribute("data-offline-wipe"))) { return null; }
+      return wipe().then(function () { form.setAttribute("data-wiped", "1"); form.submit(); });
+    });
   });
+  function pending() {  // how many registrations wait, without making the database where there is none
+    if (!indexedDB.databases) { return Promise.resolve(0); }
+    return indexedDB.databases().then(function (list) {
+      if (!list.some(function (d) { return d.name === DB; })) { return 0; }
+      return withStore("readonly", function (store) { return store.count(); });
+    }).catch(function () { return 0; });
+  }
 
   // The idle timeout: this long without a key or a touch, what was kept is wiped.
   var idleSeconds = parseInt(body.getAttribute("data-idle-seconds"), 10);
