@@ -98,6 +98,21 @@ def test_two_registrations_made_offline_are_sent_once_each_when_the_connection_r
     assert all(u.startswith("/static/") or u == reverse("caseload:migrant_create") for u in kept), kept
 
 
+def test_the_form_is_kept_for_offline_use_from_any_page_once_signed_in(page, login, live_server, libya):
+    login(page, "staff_lby")
+    page.goto(f"{live_server.url}/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    expect(page.locator("body")).to_have_attribute("data-offline-key-url", re.compile("offline-key"))
+    for _ in range(50):
+        if page.evaluate("sessionStorage.getItem('mcof-offline-key')"):
+            break
+        page.wait_for_timeout(100)
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}{reverse('caseload:migrant_create')}")
+    expect(page.locator("form[data-offline-queue] [name=given_name]")).to_be_visible()
+    expect(page.locator("html[data-offline-ready=true]")).to_have_count(1)
+
+
 def test_a_connection_cut_during_the_submit_loses_nothing_and_makes_the_person_once(page, login, live_server, libya):
     url = f"{live_server.url}{reverse('caseload:migrant_create')}"
     login(page, "staff_lby")
@@ -172,6 +187,10 @@ def test_after_logout_the_browser_holds_nothing_of_the_application(page, login, 
 
     page.on("dialog", answer)
     page.get_by_role("button", name="Log out").click()
+    for _ in range(50):
+        if asked:
+            break
+        page.wait_for_timeout(100)
     expect(page.locator("[data-offline-item]")).to_have_count(1)
     assert asked and "deleted from this browser" in asked[0] and "/caseload/" in page.url
     page.get_by_role("button", name="Log out").click()

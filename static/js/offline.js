@@ -75,7 +75,15 @@
     }, 15000);
   }
 
-  if (!document.querySelector("form[data-offline-queue]")) { return; }
+  if (!document.querySelector("form[data-offline-queue]")) {
+    // Fetched once per tab on any page, so the form kept offline can use it with no connection.
+    if (!sessionStorage.getItem(KEY_ITEM) && navigator.onLine) {
+      fetch(keyUrl, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+        return r.ok && !r.redirected ? r.json().then(function (d) { sessionStorage.setItem(KEY_ITEM, d.key); }) : null;
+      }).catch(function () {});
+    }
+    return;
+  }
 
   var strings = JSON.parse(document.getElementById("offline-strings").textContent);
   var cryptoKey = null;

@@ -9,8 +9,16 @@ var SHELL = {{ shell_json }};
 var PAGES = {{ pages_json }};
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL); })
-    .then(function () { return self.skipWaiting(); }));
+  // The shell, and the offline pages this person may open (one refused or sent to the sign-in is left out).
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return cache.addAll(SHELL).then(function () {
+      return Promise.all(PAGES.map(function (path) {
+        return fetch(path, { credentials: "same-origin" }).then(function (response) {
+          return response.ok && !response.redirected ? cache.put(path, response) : null;
+        }, function () { return null; });
+      }));
+    });
+  }).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (event) {
