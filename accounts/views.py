@@ -1,13 +1,17 @@
+import base64
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from . import mfa
 from .forms import CodeForm
@@ -21,6 +25,33 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+
+OFFLINE_KEY_SESSION_KEY = "mcof_offline_key"
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also empties what the browser kept for this site: the offline queue (IndexedDB),
+    the service worker's caches and the session's offline key (``Clear-Site-Data``); the page's own
+    script wipes them too, for browsers that ignore the header."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+@never_cache
+@require_GET
+def offline_key(request: HttpRequest) -> JsonResponse:
+    """The session's key of the offline queue (AES-GCM, 256 bits): the browser encrypts every
+    registration it keeps with it. It lives only in this session, so once the session ends (logout,
+    idle or absolute timeout) nothing kept with it can be read, and the pages wipe it."""
+    key = request.session.get(OFFLINE_KEY_SESSION_KEY)
+    if not key:
+        key = base64.b64encode(secrets.token_bytes(32)).decode()
+        request.session[OFFLINE_KEY_SESSION_KEY] = key
+    return JsonResponse({"key": key})
 
 
 def profile(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 
 from django.contrib.auth.decorators import login_not_required
@@ -7,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import NotFound
@@ -123,3 +127,31 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
     template = loader.get_template("errors/500.html")
     return HttpResponse(template.render({}), status=500)
+
+
+# What the service worker keeps for use with no connection: the shell and the registration form.
+OFFLINE_SHELL = (
+    "vendor/pico/pico.min.css",
+    "css/app.css",
+    "vendor/htmx/htmx.min.js",
+    "js/offline.js",
+    "favicon.svg",
+)
+OFFLINE_PAGES = ("caseload:migrant_create",)
+
+
+@login_not_required
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The offline service worker (templates/core/sw.js), served from the root so that its scope
+    covers every page; it caches the application shell and the registration form, never a person's
+    page or an API answer. Its list of shell files comes from ``{% static %}``, so a new release
+    (new hashed names) is a new worker, which drops the caches of the one before."""
+    shell = [static(name) for name in OFFLINE_SHELL]
+    pages = [reverse(name) for name in OFFLINE_PAGES]
+    version = hashlib.sha256(json.dumps([shell, pages]).encode()).hexdigest()[:16]
+    context = {"version": version, "shell_json": json.dumps(shell), "pages_json": json.dumps(pages)}
+    response = render(request, "core/sw.js", context, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -23,6 +23,7 @@ api_v1 = [
 urlpatterns = [
     path("", reports_views.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("sw.js", core_views.service_worker, name="service_worker"),
     path("audit/", core_views.audit_log, name="audit"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),

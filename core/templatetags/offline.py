@@ -1,0 +1,52 @@
+"""What the pages' offline script (static/js/offline.js) needs from the server: its strings in the
+page's language and the idle timeout after which it wipes what it kept."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+# One count of each plural form of the site's languages (Arabic has six): the script picks the
+# string of the sample whose form (Intl.PluralRules) is that of the number it shows.
+PLURAL_SAMPLES = (0, 1, 2, 3, 11, 100, 1000000)
+
+
+@register.simple_tag
+def offline_idle_seconds() -> int:
+    return int(settings.SESSION_COOKIE_AGE)
+
+
+@register.simple_tag
+def offline_strings() -> dict:
+    return {
+        "waiting": [
+            [
+                n,
+                ngettext(
+                    "%(count)s registration waiting to be sent",
+                    "%(count)s registrations waiting to be sent",
+                    n,
+                ),
+            ]
+            for n in PLURAL_SAMPLES
+        ],
+        "kept": _(
+            "No connection: this registration is kept in this browser, encrypted, and will be sent "
+            "when the connection returns."
+        ),
+        "sending": _("Sending…"),
+        "sent": _("Every registration kept in this browser has been sent."),
+        "waiting_item": _("Waiting"),
+        "refused": _("Refused: correct it, then register it again."),
+        "correct": _("Correct"),
+        "remove": _("Remove"),
+        "no_key": _(
+            "This page was opened with no connection and cannot keep a registration: open it once with a connection."
+        ),
+        "signed_out": _("Your session has ended: sign in again."),
+        "unnamed": _("(no name)"),
+    }
