@@ -31,9 +31,9 @@ def _register(page, libya, given, family):
     page.locator("[name=family_name]").fill(family)
     page.locator("[name=sex]").select_option("female")
     page.locator("[name=date_of_birth]").fill("1994-03-02")
-    page.locator("[name=nationality]").select_option("EGY")
+    page.locator("[name=nationality]").fill("Egypt")
     page.locator("[name=document_status]").select_option("lost")
-    page.locator("[name=location_country]").select_option("LBY")
+    page.locator("[name=location_country]").fill("Libya")
     page.locator("[name=population_group]").select_option("international_migrant")
     page.locator("form[data-offline-queue] button[type=submit]").click()
 
