@@ -10,7 +10,8 @@
 # Environment: DATABASE_URL (its server; the fuzz database FUZZ_DATABASE_URL defaults to its name
 # with _apifuzz and is dropped and created again), REDIS_URL, FUZZ_PORT (8765), FUZZ_MAX_EXAMPLES
 # per operation (10), FUZZ_MAX_TIME seconds per role (60), FUZZ_ROLES ("hq staff_lby gov_egy"),
-# FUZZ_SEED (fixed by default), FUZZ_REPORT_DIR (var/apifuzz); FUZZ_FRESH=0 keeps the database of the last run.
+# FUZZ_SEED (fixed by default), FUZZ_REPORT_DIR (var/apifuzz); FUZZ_FRESH=0 keeps the database of the last run;
+# FUZZ_MOSTLY_REJECTED_FAILS=0 lists the "mostly rejected" operations without failing (CI does so).
 # The schemathesis settings, and the operations exempt from the "mostly rejected" warning with the
 # reason, are in scripts/api_fuzz.toml.
 set -euo pipefail

@@ -52,7 +52,12 @@ def main(output: str, usernames: list[str]) -> None:
     ids["migrant"] = sorted(Migrant.objects.order_by("pk").values_list("pk", flat=True)[:50])
     # Detail routes of every kind: the demo has a dozen or fewer of most objects.
     ids["id"] = list(range(1, 13))
-    lines = [(ROOT / "scripts" / "api_fuzz.toml").read_text()]
+    settings = (ROOT / "scripts" / "api_fuzz.toml").read_text()
+    if os.environ.get("FUZZ_MOSTLY_REJECTED_FAILS", "1") == "0":
+        # Reported, not failing: which operations count as "mostly rejected" depends on how many
+        # requests fit in the time budget, so on a loaded machine the list changes from run to run.
+        settings = settings.replace('fail-on = ["validation_mismatch"]', "fail-on = []")
+    lines = [settings]
     for name, values in ids.items():
         lines.append(f"\n[dictionaries.{name}]\nvalues = {json.dumps(values)}\n")
     lines.append("\n[parameters]\n")
