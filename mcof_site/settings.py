@@ -528,6 +528,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "FlowDirectionEnum": "displacement.models.Direction",
     "FlowReasonEnum": "displacement.models.MoveReason",
     "SitrepStatusEnum": "sitreps.models.SitrepStatus",
+    # Every country code and time zone field lists the same values (core.api.fields): one name each.
+    "CountryCodeEnum": "core.api.fields.ALPHA3",
+    "TimeZoneEnum": "core.api.fields.TIME_ZONES",
 }
 SPECTACULAR_SETTINGS.update(
     {

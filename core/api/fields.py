@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 ALPHA3 = sorted(country.alpha_3 for country in pycountry.countries)
+TIME_ZONES = sorted(zoneinfo.available_timezones())
 
 
 @extend_schema_field({"type": "string", "enum": ALPHA3, "description": "ISO 3166-1 alpha-3 country code."})
@@ -21,9 +22,7 @@ class CountryCodeField(serializers.CharField):
         super().__init__(**kwargs)
 
 
-@extend_schema_field(
-    {"type": "string", "enum": sorted(zoneinfo.available_timezones()), "description": "An IANA time zone."}
-)
+@extend_schema_field({"type": "string", "enum": TIME_ZONES, "description": "An IANA time zone."})
 class TimeZoneField(serializers.CharField):
     """An IANA time zone name (e.g. Africa/Tripoli): the schema lists the ones this machine knows."""
 
