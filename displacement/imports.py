@@ -21,6 +21,7 @@ from caseload.imports.mapping import Columns
 from caseload.imports.reading import ImportFileError, file_format_of, is_blank, read_rows
 from core.audit import audit_record
 
+from . import services
 from .exports import SADD_TAGS, SITE_COLUMNS
 from .models import ASSESSMENT_FIELDS, AssessmentRound, RoundImport, RoundStatus, Site, SiteAssessment
 from .selectors import can_enter
@@ -29,18 +30,7 @@ from .services import assessments_save_many, clean_assessment, clean_site, sites
 ERRORS_KEPT = 200  # rows with errors kept on an import, for its page
 PROGRESS_EVERY = 250  # rows checked between two updates of an import's progress
 
-SITE_FIELDS = (
-    "code",
-    "name",
-    "site_type",
-    "admin1_name",
-    "admin1_pcode",
-    "admin2_name",
-    "admin2_pcode",
-    "latitude",
-    "longitude",
-    "managing_agency",
-)
+SITE_FIELDS = ("code", *services.SITE_FIELDS)  # a row names its site by code, or describes a new one
 FIELDS = (*SITE_FIELDS, *ASSESSMENT_FIELDS)
 _TAGS = {
     "#loc+code": "code",
