@@ -1,4 +1,5 @@
-"""Anonymous people reach only the login, password reset and health pages; the API refuses them."""
+"""Anonymous people reach only the login, password reset and health pages (and the service worker's
+script); the API refuses them."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -15,6 +16,9 @@ PUBLIC = {
     "set_language",
     "logout",
     "api-token",
+    # The offline service worker's script: the shell's file list and no data; for nobody signed in
+    # it wipes what the browser kept (docs/architecture.md "Offline registration").
+    "service_worker",
 }
 
 
