@@ -190,6 +190,10 @@ def login(live_server) -> Callable:
             page.get_by_label("Code").fill(totp_code_for(username))
             page.get_by_role("button", name="Verify").click()
             page.wait_for_url(lambda url: "/accounts/mfa/" not in url)
+        # Signed in, or say why not (a verification refused, a session lost) rather than fail later.
+        if "/accounts/login/" in page.url:
+            alerts = page.locator("[role=alert], .errorlist, .messages").all_inner_texts()
+            pytest.fail(f"{username} is not signed in: back at {page.url}; the page says {alerts}")
 
     return do_login
 

@@ -41,8 +41,8 @@ def table(runs: list, faults: tuple[str, ...], repetitions: int) -> str:
     """Sums per fault over its repetitions, and the worst repetition's recovery time."""
     lines = [
         "| fault | runs | created | delivered once | delivered twice | pending | lost | stuck > 2 min "
-        "| runs all delivered | slowest recovery |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| runs all delivered | slowest recovery | watchdog restarts |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for fault in faults:
         mine = [r for r in runs if r.fault == fault]
@@ -55,7 +55,7 @@ def table(runs: list, faults: tuple[str, ...], repetitions: int) -> str:
         lines.append(
             f"| {fault} | {len(mine)} of {repetitions} | "
             + " | ".join(str(s) for s in sums)
-            + f" | {good} | {slowest} |"
+            + f" | {good} | {slowest} | {sum(r.restarts for r in mine)} |"
         )
     return "\n".join(lines)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MCOF_VAR_DIR", BASE_DIR / "var"))
@@ -258,6 +259,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # `manage.py worker_health` fails and the watchdogs restart it (core.heartbeat, docs/operations.md).
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 20, minimum=1)
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 60, minimum=1)
+# The heartbeat has a queue of its own, which every worker consumes beside the default one: behind a
+# backlog of deliveries (a big event, minutes of webhooks) it is not judged "not consuming" and
+# restarted while it works; it waits at most for the tasks its pool already holds (one per process).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("heartbeat"))
+CELERY_TASK_ROUTES = {"core.tasks.heartbeat": {"queue": "heartbeat"}}
 # Each app adds its periodic tasks here; every one of them takes a lock (core.locks).
 CELERY_BEAT_SCHEDULE: dict = {
     # Proof that a worker consumes (core.heartbeat): each tick travels through the broker.
@@ -265,7 +272,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "crises-level-reviews": {"task": "crises.tasks.remind_level_reviews", "schedule": timedelta(hours=1)},
     # The notification outbox: re-send what a lost message or a dead worker left, and queue the
     # retries whose wait was too long for the broker.
-    "outbox-relay-notifications": {"task": "outbox.tasks.relay_notifications", "schedule": timedelta(minutes=1)},
+    "outbox-relay-notifications": {"task": "outbox.tasks.relay_notifications", "schedule": timedelta(seconds=30)},
     "outbox-retry-notifications": {"task": "outbox.tasks.retry_notifications", "schedule": timedelta(seconds=30)},
     "caseload-remind-overdue-referrals": {
         "task": "caseload.tasks.remind_overdue_referrals",

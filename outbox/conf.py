@@ -11,8 +11,11 @@ DEFAULTS: dict = {
     "NOTIFICATIONS_RETRY_DELAYS": [30, 120, 600, 1800, 5400, 14400, 28800, 57600, 144000],
     "NOTIFICATIONS_RETRY_JITTER": 0.2,  # each wait is multiplied by a random factor in 1 +/- this
     "NOTIFICATIONS_HTTP_TIMEOUT": 10.0,  # seconds for a webhook POST (connect, read, write)
-    "NOTIFICATIONS_LEASE_SECONDS": 120,  # a claim older than this is a dead worker's; the relay frees it
-    "NOTIFICATIONS_RELAY_GRACE_SECONDS": 120,  # a queued task not run after this is a lost message
+    # A claim older than the lease is a dead worker's, and a queued task not run after the grace is a
+    # lost message: the relay (every 30 s) frees or re-sends them, so what a killed worker held is on
+    # its way again within about 90 s. The lease is six HTTP timeouts: no live delivery outlasts it.
+    "NOTIFICATIONS_LEASE_SECONDS": 60,
+    "NOTIFICATIONS_RELAY_GRACE_SECONDS": 60,
     "NOTIFICATIONS_RELAY_BATCH": 500,
     "NOTIFICATIONS_COUNTDOWN_MAX_SECONDS": 600,  # longer waits go to the periodic retry, not the broker
     "NOTIFICATIONS_SECRET_OVERLAP_HOURS": 24,  # both signatures are sent this long after a rotation

@@ -44,9 +44,15 @@ TIMINGS: dict = {
     "NOTIFICATIONS_LEASE_SECONDS": 5,
     "NOTIFICATIONS_RELAY_GRACE_SECONDS": 3,
 }
+# scripts/run.sh's supervisor, scaled like the outbox's timings: beat queues the heartbeat every 2 s
+# (20 s), the watchdog looks every 2 s (20 s) and restarts a worker whose last heartbeat is older
+# than 10 s (60 s), once the worker has had 20 s (90 s) to start. As in production, a worker that
+# is alive but no longer consumes is replaced; the run counts how often.
+WATCHDOG: dict = {"heartbeat": 2.0, "interval": 2.0, "max_age": 10, "grace": 20.0, "term_wait": 3.0}
 BEAT_SCHEDULE = {
     "outbox-relay-notifications": {"task": "outbox.tasks.relay_notifications", "schedule": 2.0},
     "outbox-retry-notifications": {"task": "outbox.tasks.retry_notifications", "schedule": 2.0},
+    "core-heartbeat": {"task": "core.tasks.heartbeat", "schedule": WATCHDOG["heartbeat"]},
 }
 STUCK_AFTER = 120.0  # seconds after the fault ended: a row still pending then is stuck
 ENDPOINTS = 10  # webhook endpoints of the run's government: one event is that many notifications
@@ -72,6 +78,7 @@ class Run:
     lost: int = 0
     stuck: int = 0
     foreign: int = 0  # webhook-ids the receiver accepted that are no row of the run
+    restarts: int = 0  # workers the watchdog replaced (alive but their heartbeat too old, or exited)
     recovery: float | None = None  # seconds from the fault's end to the last first arrival
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -100,6 +107,9 @@ class _Stage:
         self.spared_backends: list[int] = []
         self.terminated = 0
         self.names = (f"f{n}" for n in itertools.count(1))
+        self.lock = threading.Lock()  # the worker fault and the watchdog both replace the worker
+        self.started_at = 0.0
+        self.restarts: list[str] = []
 
     def start_worker(self) -> None:
         self.workers.append(
@@ -111,6 +121,34 @@ class _Stage:
                 production=True,
             )
         )
+        self.started_at = time.monotonic()
+
+    def watch(self, done: threading.Event) -> None:
+        """The supervisor of scripts/run.sh: a worker that exited is started again after 2 s; one
+        whose heartbeat is older than the maximum age is stopped (TERM, then KILL) and replaced."""
+        from django.db import connection as db
+
+        from core.heartbeat import worker_health
+
+        try:
+            while not done.wait(WATCHDOG["interval"]):
+                with self.lock:
+                    worker = self.workers[-1]
+                    if worker.poll() is not None:
+                        reason = f"the worker exited ({worker.returncode})"
+                    elif time.monotonic() - self.started_at < WATCHDOG["grace"]:
+                        continue
+                    else:
+                        health = worker_health(WATCHDOG["max_age"])
+                        if health.consuming:
+                            continue
+                        reason = f"heartbeat {health.age_seconds or 0:.0f} s old"
+                        stop(worker, timeout=WATCHDOG["term_wait"])
+                    time.sleep(2)
+                    self.restarts.append(reason)
+                    self.start_worker()
+        finally:
+            db.close()
 
     # The receiver's answers while it fails: 500 for one request, a timeout for the next.
     def respond(self, n: int) -> int:
@@ -143,9 +181,10 @@ def _broker(stage: _Stage) -> None:
 
 
 def _worker(stage: _Stage) -> None:
-    kill_hard(stage.workers[-1])
-    time.sleep(2)  # scripts/run.sh's supervisor waits 2 s before it starts the worker again
-    stage.start_worker()
+    with stage.lock:
+        kill_hard(stage.workers[-1])
+        time.sleep(2)  # scripts/run.sh's supervisor waits 2 s before it starts the worker again
+        stage.start_worker()
 
 
 def _postgres(stage: _Stage) -> None:
@@ -241,6 +280,8 @@ def run_fault(
     stage = _Stage(database_url=database_url, server=server, receiver=receiver)
     receiver_holder["stage"] = stage
     beat = None
+    watching = threading.Event()
+    watchdog = threading.Thread(target=stage.watch, args=(watching,), daemon=True)
     fault_window: dict[str, float] = {}
     with receiver, producer_broker(server.url):
         try:
@@ -255,6 +296,7 @@ def run_fault(
             beat = start_beat(
                 database_url=database_url, broker_url=server.url, schedule=BEAT_SCHEDULE, overrides=TIMINGS
             )
+            watchdog.start()
             connection.ensure_connection()
             stage.spared_backends = [connection.connection.info.backend_pid]
             trigger = max(1, int(notifications * TRIGGER_SHARE))
@@ -313,6 +355,11 @@ def run_fault(
                 run.recovery = max(0.0, max(first.values()) - end_wall)
             if run.stuck:
                 run.notes.append(_why_stuck(rows, server))
+            watching.set()
+            watchdog.join()
+            run.restarts = len(stage.restarts)
+            if stage.restarts:
+                run.notes.append(f"the watchdog replaced the worker: {', '.join(stage.restarts)}")
             if fault == "postgres":
                 run.notes.append(f"{stage.terminated} backends terminated")
             for worker in stage.workers[-1:]:
@@ -321,6 +368,9 @@ def run_fault(
             if beat.poll() is not None:
                 run.notes.append(f"beat exited ({beat.returncode}): {worker_log(beat)[-800:]}")
         finally:
+            watching.set()
+            if watchdog.is_alive():
+                watchdog.join()
             # Counted already: nothing to finish cleanly.
             for process in [*([beat] if beat is not None else []), *stage.workers]:
                 if process.poll() is None:

@@ -103,11 +103,11 @@ def worker_log(process: subprocess.Popen) -> str:
     return Path(path).read_text(errors="replace")[-4000:]
 
 
-def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
     if process.poll() is None:
         process.send_signal(sig)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             kill_hard(process)
     folder = getattr(process, "folder", None)
