@@ -73,3 +73,33 @@ def test_a_real_worker_consuming_from_the_broker_writes_the_heartbeat(celery_wor
     assert not worker_health().consuming
     heartbeat.delay()
     assert wait_for(lambda: worker_health().consuming, timeout=60)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_backlog_of_tasks_does_not_hold_back_the_heartbeat():
+    """The heartbeat has a queue of its own (CELERY_TASK_ROUTES): a worker that starts on thousands
+    of queued tasks runs it among the first, so a busy worker is never taken for a quiet one."""
+    import redis
+
+    from conftest import _database_url_of_test_db
+    from core.tasks import touch_lock
+    from outbox.tests.workers import RedisServer, producer_broker, start_worker, stop
+
+    server = RedisServer()
+    server.start()
+    try:
+        with producer_broker(server.url):
+            for n in range(2000):
+                touch_lock.delay(f"test.backlog.{n % 20}")
+            heartbeat.delay()
+            broker = redis.Redis.from_url(server.url)
+            assert broker.llen("celery") == 2000 and broker.llen("heartbeat") == 1
+            worker = start_worker(database_url=_database_url_of_test_db(), broker_url=server.url)
+            try:
+                assert wait_for(lambda: worker_health().consuming, timeout=60)
+                assert broker.llen("celery") > 1000  # most of the backlog still waits
+            finally:
+                stop(worker)
+    finally:
+        server.stop()
