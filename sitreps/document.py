@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -32,7 +33,7 @@ from sectors.referral_kinds import ReferralKind
 
 from . import markup
 from .figures import OTHER, compare, suppress
-from .models import SECTIONS, Sitrep
+from .models import SECTIONS, Sitrep, SitrepStatus
 from .selectors import is_inside, previous_of
 
 PDF, EDXL = "pdf", "edxl"
@@ -159,47 +160,117 @@ def csv_columns() -> list[Column]:
 
 
 # --- EDXL-SitRep 1.0 ------------------------------------------------------------------------------
-NS = "urn:oasis:names:tc:emergency:EDXL:SitRep:1.0"
+# The standard's names, namespaces and order (OASIS EDXL-SitRep 1.0 CS02, with the EDXL common types
+# and the EDXL profile of CIQ xNL); sitreps/schemas/EDXLSitRep-profile.xsd says where each part of
+# the structure is documented. The figures and the narrative travel in the report's extensions.
+SITREP_NS = "urn:oasis:names:tc:emergency:EDXL:SitRep:1.0"
+CT_NS = "urn:oasis:names:tc:emergency:edxl:ct:1.0"
+XNL_NS = "urn:oasis:names:tc:emergency:edxl:ciq:1.0:xnl"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+NSMAP = {"sitrep": SITREP_NS, "ct": CT_NS, "xnl": XNL_NS, "xsi": XSI_NS}
 SCHEMA = settings.BASE_DIR / "sitreps" / "schemas" / "EDXLSitRep-profile.xsd"
+# Our names in the extensions: the community, and one URN per figure and per narrative section.
+COMMUNITY = "urn:x-mcof:edxl-sitrep"
+EDXL_STRING_MAX = 1023  # ct:EDXLStringType
+LIFECYCLE = {Phase.BEFORE: "Preparedness", Phase.DURING: "Response", Phase.AFTER: "Recovery"}
+SEVERITY = {3: "Extreme", 2: "Severe", 1: "Moderate"}  # by emergency level; no level: "Unknown"
+FIGURE_SECTIONS = ("headline", "by_vulnerability", "displacement")
+
+_sr = ElementMaker(namespace=SITREP_NS, nsmap=NSMAP)
+_ct = ElementMaker(namespace=CT_NS)
+_xnl = ElementMaker(namespace=XNL_NS)
 
 
-def _utc(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def _edxl_datetime(value: datetime.datetime) -> str:
+    """ct:EDXLDateTimeType: whole seconds and a numeric offset (the standard refuses "Z")."""
+    return value.astimezone(datetime.UTC).isoformat(timespec="seconds")
+
+
+def _day_start(value: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(value, datetime.time.min, tzinfo=datetime.UTC)
+
+
+def _message_id(sitrep: Sitrep, number: int) -> str:
+    return f"mcof-sitrep-{sitrep.crisis.code}-{number}"
+
+
+def _chunks(text: str, size: int = EDXL_STRING_MAX) -> list[str]:
+    """The text in pieces that each fit a ct:EDXLStringType, cut at a space where there is one."""
+    pieces, rest = [], text.strip()
+    while len(rest) > size:
+        cut = rest.rfind(" ", 1, size + 1)
+        cut = cut if cut > 0 else size
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*pieces, rest] if rest else pieces
+
+
+def _person_time(tag: str, name: str | None, when: datetime.datetime) -> etree._Element:
+    """A ct:PersonTimePairType; the name is the office's (no staff name leaves the office), none if
+    nobody has authorised the report yet."""
+    return getattr(_sr, tag)(
+        _ct.personDetails(_xnl.personName(*([_xnl.nameElement(name)] if name else []))),
+        _ct.timeValue(_edxl_datetime(when)),
+    )
+
+
+def _parameter(name: str, values: list[str]) -> etree._Element:
+    return _sr.parameter(_sr.nameURI(f"{COMMUNITY}:{name}"), *(_sr.value(v) for v in values))
+
+
+def _extensions(sitrep: Sitrep, ctx: dict[str, Any]) -> list[etree._Element]:
+    """The figures (as they leave: small sensitive counts "<5") and the narrative sections."""
+    figures = [
+        _parameter(f"figure:{section}:{quote(row['key'], safe='')}", [str(row["value"])])
+        for section in FIGURE_SECTIONS
+        for row in ctx["compared"][section]
+        if row["value"] is not None
+    ]
+    sections = [
+        _parameter(f"section:{s['name']}", pieces)
+        for s in ctx["sections"]
+        if (pieces := _chunks(markup.plain(getattr(sitrep, s["name"]))))
+    ]
+    return [
+        _sr.extension(_sr.community(COMMUNITY), _sr.id(f"{COMMUNITY}:{kind}"), *parameters)
+        for kind, parameters in (("figures", figures), ("narrative", sections))
+        if parameters
+    ]
 
 
 def edxl_xml(sitrep: Sitrep, ctx: dict[str, Any]) -> bytes:
-    """A SitRep message (``SituationInformation`` report) of the sitrep, suppressed as it leaves."""
-    e = ElementMaker(namespace=NS, nsmap={None: NS})
-    status = "Actual"
-    prepared = sitrep.published_at or sitrep.approved_at or sitrep.submitted_at or sitrep.cutoff
-    figures = [
-        e.Figure(e.Label(row["label"]), e.Value(str(row["value"] if row["value"] is not None else "")))
-        for row in ctx["compared"]["headline"] + ctx["compared"]["by_vulnerability"] + ctx["compared"]["displacement"]
-    ]
-    sections = [
-        e.Narrative(e.Heading(str(s["label"])), e.Text(markup.plain(getattr(sitrep, s["name"]))))
-        for s in ctx["sections"]
-    ]
-    root = e.SitRep(
-        e.MessageID(f"mcof-sitrep-{sitrep.crisis.code}-{sitrep.number}"),
-        e.PreparedBy(e.OrganizationName(sitrep.office.name)),
-        e.AuthorRole(_("Office")),
-        e.ReportPurpose(str(_("Situation report of the crisis %(crisis)s") % {"crisis": sitrep.crisis.name})),
-        e.ReportNumber(str(sitrep.number)),
-        e.ReportVersion("Final" if sitrep.status == "published" else "Initial"),
-        e.ForTimePeriod(
-            *([e.FromDateTime(_utc(sitrep.period_start))] if sitrep.period_start else []),
-            e.ToDateTime(_utc(sitrep.cutoff)),
+    """A sitRep message with a SituationInformation report, suppressed as it leaves the office."""
+    crisis = sitrep.crisis
+    prepared = sitrep.submitted_at or ctx["generated_at"]
+    authorized = sitrep.approved_at or sitrep.published_at
+    phase = (sitrep.figures or {}).get("crisis", {}).get("phase") or crisis.phase
+    level = sitrep.level or ctx["level"]
+    previous = ctx["previous"]
+    report = _sr.report(*_extensions(sitrep, ctx))
+    report.set(f"{{{XSI_NS}}}type", "sitrep:SituationInformationType")
+    root = _sr.sitRep(
+        _sr.messageID(_message_id(sitrep, sitrep.number)),
+        _person_time("preparedBy", sitrep.office.name, prepared),
+        _person_time("authorizedBy", sitrep.office.name if authorized else None, authorized or prepared),
+        _sr.reportPurpose(str(_("Situation report of the crisis %(crisis)s") % {"crisis": crisis.name})),
+        _sr.reportNumber(str(sitrep.number)),
+        _sr.reportVersion("Initial" if sitrep.number == 1 else "Update"),
+        _sr.forTimePeriod(
+            # A report with no start covers the time since the crisis started (the standard's rule).
+            _ct.fromDateTime(_edxl_datetime(sitrep.period_start or _day_start(crisis.start_date))),
+            _ct.toDateTime(_edxl_datetime(sitrep.cutoff)),
         ),
-        e.ReportTitle(str(sitrep)),
-        e.IncidentID(sitrep.crisis.glide or sitrep.crisis.code),
-        e.IncidentLifecyclePhase(str(ctx["phase"])),
-        e.OriginatingMessageID(f"mcof-sitrep-{sitrep.crisis.code}-{sitrep.number}"),
-        e.PreparedDateTime(_utc(prepared)),
-        e.ActionPlan(e.Status(status)),
-        e.SituationInformation(*figures, *sections),
+        _sr.reportTitle(str(sitrep)),
+        *([_sr.incidentID(crisis.glide)] if crisis.glide else []),
+        _sr.incidentID(crisis.code),
+        *([_sr.incidentLifecyclePhase(LIFECYCLE[phase])] if phase in LIFECYCLE else []),
+        _sr.originatingMessageID(_message_id(sitrep, 1)),
+        *([_sr.precedingMessageID(_message_id(sitrep, previous.number))] if previous else []),
+        # The figures of a submitted report are frozen; a draft's still move.
+        _sr.reportConfidence("SomewhatConfident" if sitrep.status == SitrepStatus.DRAFT else "HighlyConfident"),
+        _sr.severity(SEVERITY.get(level, "Unknown")),
+        report,
     )
-    root.set("{http://www.w3.org/XML/1998/namespace}lang", (get_language() or "en")[:2])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

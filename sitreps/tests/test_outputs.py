@@ -1,8 +1,11 @@
 """The outputs: the page (scoped, print stylesheet), the PDF (pdftotext finds the highlights), the
-CSV with its HXL row, the EDXL-SitRep XML valid against the vendored schema, and the API."""
+CSV with its HXL row, the EDXL-SitRep 1.0 XML (the standard's names, valid against
+sitreps/schemas/) and the API."""
 
 import csv
+import datetime
 import io
+import re
 import shutil
 import subprocess
 
@@ -12,6 +15,7 @@ from lxml import etree
 
 from sitreps import services
 from sitreps.document import context, edxl_schema, edxl_xml
+from sitreps.models import Sitrep
 
 from .conftest import publish, register
 
@@ -33,18 +37,130 @@ def published(crisis, staff, chief):
     return publish(sitrep, author=staff, approver=chief)
 
 
-def test_the_edxl_export_validates_against_the_vendored_schema(published, hq):
-    xml = edxl_xml(published, context(published, user=hq, outside=True))
+SR = "{urn:oasis:names:tc:emergency:EDXL:SitRep:1.0}"
+CT = "{urn:oasis:names:tc:emergency:edxl:ct:1.0}"
+XNL = "{urn:oasis:names:tc:emergency:edxl:ciq:1.0:xnl}"
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+EDXL_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$")
+
+
+def _edxl(sitrep, user):
+    return edxl_xml(sitrep, context(sitrep, user=user, outside=True))
+
+
+def test_the_edxl_export_validates_against_the_schema(published, hq):
+    xml = _edxl(published, hq)
     schema = edxl_schema()
     document = etree.fromstring(xml)
     assert schema.validate(document), schema.error_log
-    assert document.tag == "{urn:oasis:names:tc:emergency:EDXL:SitRep:1.0}SitRep"
     assert b"<5" not in xml and b"&lt;5" in xml  # the small count, suppressed and escaped
 
 
-def test_a_broken_edxl_document_is_refused_by_the_schema(published, hq):
-    document = etree.fromstring(edxl_xml(published, context(published, user=hq, outside=True)))
-    document.remove(document[0])  # no MessageID
+def test_the_edxl_export_uses_the_standard_names_and_namespaces(published, hq):
+    document = etree.fromstring(_edxl(published, hq))
+    assert document.tag == f"{SR}sitRep"
+    header = [child.tag.removeprefix(SR) for child in document]
+    assert header == [
+        "messageID",
+        "preparedBy",
+        "authorizedBy",
+        "reportPurpose",
+        "reportNumber",
+        "reportVersion",
+        "forTimePeriod",
+        "reportTitle",
+        "incidentID",
+        "incidentLifecyclePhase",
+        "originatingMessageID",
+        "reportConfidence",
+        "severity",
+        "report",
+    ]
+    assert document.findtext(f"{SR}messageID") == f"mcof-sitrep-{published.crisis.code}-{published.number}"
+    assert document.findtext(f"{SR}reportNumber") == str(published.number)
+    assert document.findtext(f"{SR}reportVersion") == "Initial"  # the crisis's first report
+    assert document.findtext(f"{SR}incidentLifecyclePhase") == "Response"
+    prepared = document.find(f"{SR}preparedBy")
+    assert [c.tag for c in prepared] == [f"{CT}personDetails", f"{CT}timeValue"]
+    assert prepared.findtext(f"{CT}personDetails/{XNL}personName/{XNL}nameElement") == published.office.name
+    authorized = document.find(f"{SR}authorizedBy")
+    assert authorized.findtext(f"{CT}timeValue") == published.approved_at.astimezone(datetime.UTC).isoformat(
+        timespec="seconds"
+    )
+    period = document.find(f"{SR}forTimePeriod")
+    assert [c.tag for c in period] == [f"{CT}fromDateTime", f"{CT}toDateTime"]
+    times = [period[0].text, period[1].text, prepared.findtext(f"{CT}timeValue"), authorized.findtext(f"{CT}timeValue")]
+    assert all(EDXL_DATETIME.match(t) for t in times), times  # whole seconds, an offset, no "Z"
+    assert period[1].text == published.cutoff.astimezone(datetime.UTC).isoformat(timespec="seconds")
+    report = document.find(f"{SR}report")
+    assert report.get(XSI_TYPE) == "sitrep:SituationInformationType"
+    assert report.nsmap["sitrep"] == SR.strip("{}")
+    extensions = {e.findtext(f"{SR}id"): e for e in report.findall(f"{SR}extension")}
+    assert set(extensions) == {"urn:x-mcof:edxl-sitrep:figures", "urn:x-mcof:edxl-sitrep:narrative"}
+    figures = {
+        p.findtext(f"{SR}nameURI"): p.findtext(f"{SR}value")
+        for p in extensions["urn:x-mcof:edxl-sitrep:figures"].findall(f"{SR}parameter")
+    }
+    assert figures["urn:x-mcof:edxl-sitrep:figure:by_vulnerability:victim_of_trafficking"] == "<5"
+    assert figures["urn:x-mcof:edxl-sitrep:figure:headline:registered_total"] == "3"
+    sections = {
+        p.findtext(f"{SR}nameURI"): [v.text for v in p.findall(f"{SR}value")]
+        for p in extensions["urn:x-mcof:edxl-sitrep:narrative"].findall(f"{SR}parameter")
+    }
+    assert sections["urn:x-mcof:edxl-sitrep:section:highlights"] == [
+        "Charter flights evacuated Bangladeshi workers from Misrata."
+    ]
+    assert sections["urn:x-mcof:edxl-sitrep:section:contacts"] == ["ops@iom.int"]
+
+
+def test_a_long_section_is_cut_into_values_that_fit_the_standard_string(published, hq):
+    Sitrep.objects.filter(pk=published.pk).update(situation_overview=" ".join(["word"] * 600))
+    published.refresh_from_db()
+    document = etree.fromstring(_edxl(published, hq))
+    assert edxl_schema().validate(document)
+    overview = next(
+        p for p in document.iter(f"{SR}parameter") if p.findtext(f"{SR}nameURI").endswith(":situation_overview")
+    )
+    values = [v.text for v in overview.findall(f"{SR}value")]
+    assert len(values) == 3 and all(len(v) <= 1023 for v in values)
+    assert " ".join(values) == " ".join(["word"] * 600)
+
+
+def test_a_draft_names_no_authoriser_and_a_later_report_points_back(published, staff, hq):
+    draft = services.sitrep_draft(crisis=published.crisis, actor=staff)
+    document = etree.fromstring(_edxl(draft, hq))
+    assert edxl_schema().validate(document), edxl_schema().error_log
+    assert document.find(f"{SR}authorizedBy/{CT}personDetails/{XNL}personName").findall(f"{XNL}nameElement") == []
+    assert document.findtext(f"{SR}reportVersion") == "Update"
+    assert document.findtext(f"{SR}reportConfidence") == "SomewhatConfident"
+    assert document.findtext(f"{SR}originatingMessageID") == f"mcof-sitrep-{published.crisis.code}-1"
+    assert document.findtext(f"{SR}precedingMessageID") == f"mcof-sitrep-{published.crisis.code}-{published.number}"
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        pytest.param(lambda d: d.remove(d[0]), id="no messageID"),
+        pytest.param(lambda d: d.insert(1, d[3]), id="out of order"),
+        pytest.param(lambda d: d.find(f"{SR}reportVersion").__setattr__("text", "Draft"), id="not a report version"),
+        pytest.param(
+            lambda d: d.find(f"{SR}forTimePeriod")[1].__setattr__("text", "2026-01-01T00:00:00Z"), id="UTC as Z"
+        ),
+        pytest.param(
+            lambda d: d.find(f"{SR}forTimePeriod")[1].__setattr__("text", "2026-01-01T00:00:00.5+00:00"),
+            id="fractional seconds",
+        ),
+        pytest.param(lambda d: d.find(f"{SR}report").attrib.pop(XSI_TYPE), id="abstract report"),
+        pytest.param(lambda d: d.__setattr__("tag", f"{SR}SitRep"), id="capitalised root"),
+        pytest.param(
+            lambda d: d.find(f"{SR}preparedBy")[0].__setattr__("tag", f"{SR}personDetails"), id="person outside ct"
+        ),
+    ],
+)
+def test_a_broken_edxl_document_is_refused_by_the_schema(published, hq, break_it):
+    document = etree.fromstring(_edxl(published, hq))
+    assert edxl_schema().validate(document)
+    break_it(document)
     assert not edxl_schema().validate(document)
 
 
