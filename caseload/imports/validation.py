@@ -60,6 +60,7 @@ class RowValidator:
         self.vulnerabilities = _choice_lookup(Vulnerability)
         self.memo: dict[str, dict[str, tuple[Any, list[str] | None]]] = {name: {} for name in IMPORT_FIELDS}
         self.names: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
         self.parsers: dict[str, Callable[[str], Any]] = {name: self._parser(name) for name in IMPORT_FIELDS}
         # A field without a column is empty on every row: its outcome is the same for all.
         self.unmapped = {name: self._clean(name, "") for name in IMPORT_FIELDS if name not in self.mapped}
@@ -167,14 +168,23 @@ class RowValidator:
             value = self.names[raw] = normalise_name(raw)
         return value
 
+    def name_key(self, raw: str) -> str:
+        """caseload.names.name_key, remembered: the same names come back row after row."""
+        value = self.keys.get(raw)
+        if value is None:
+            if len(self.keys) >= MEMO_LIMIT:
+                self.keys.clear()
+            value = self.keys[raw] = name_key(raw)
+        return value
+
     def build(self, result: RowResult, base: dict[str, Any]) -> dict[str, Any]:
         """The new migrant's column values (attname -> value) from a good row and the batch's ``base``."""
         data = result.data
         row = {**base, **data}
         row["given_name_norm"] = self.normalised(data["given_name"])
         row["family_name_norm"] = self.normalised(data["family_name"])
-        row["given_name_key"] = name_key(data["given_name"])
-        row["family_name_key"] = name_key(data["family_name"])
+        row["given_name_key"] = self.name_key(data["given_name"])
+        row["family_name_key"] = self.name_key(data["family_name"])
         row["document_number_norm"] = normalise_document(data.get("document_number", ""))
         row["is_sensitive"] = Vulnerability.VICTIM_OF_TRAFFICKING in (data.get("vulnerabilities") or [])
         return row
