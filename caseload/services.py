@@ -130,6 +130,22 @@ def sensitivity_refresh(*, migrant_ids: Iterable[int]) -> None:
     )
 
 
+# The fields that make two records one person's (caseload.dedup): a change to one is checked again.
+IDENTITY_FIELDS = frozenset(
+    {"given_name", "family_name", "date_of_birth", "estimated_age", "nationality", "document_number"}
+)
+
+
+def _queue_duplicate_check(office_id: int, migrant_ids: list[int]) -> None:
+    """Once the registration or edit is committed, the worker compares these records with the rest
+    of the office (caseload.tasks.check_duplicates_of): a pair is in the review queue within seconds,
+    not at the next hourly run. With the broker unreachable the registration stands all the same
+    (robust: the error is logged) and the next periodic run finds the pair."""
+    from .tasks import check_duplicates_of
+
+    transaction.on_commit(lambda: check_duplicates_of.delay(office_id, migrant_ids), robust=True)
+
+
 def _refresh_sensitivity(migrant: Migrant) -> None:
     sensitivity_refresh(migrant_ids=[migrant.pk])
     migrant.is_sensitive = Migrant.objects.values_list("is_sensitive", flat=True).get(pk=migrant.pk)
@@ -176,6 +192,7 @@ def migrant_register(
         audit_record(actor=actor, action="create", obj=migrant, request=request, after={"reference": migrant.reference})
         if consent is not None:
             consent_record(actor=actor, migrant=migrant, request=request, **consent)
+        _queue_duplicate_check(office.pk, [migrant.pk])
     return migrant
 
 
@@ -265,6 +282,7 @@ def household_register(
             )
             for m in migrants
         )
+        _queue_duplicate_check(office.pk, [m.pk for m in migrants])
     return migrants
 
 
@@ -332,6 +350,8 @@ def migrant_update(
             request=request,
             after={"fields": changed, "version": migrant.updated_at.isoformat()},
         )
+        if IDENTITY_FIELDS.intersection(changed):
+            _queue_duplicate_check(migrant.office_id, [migrant.pk])
     return migrant
 
 

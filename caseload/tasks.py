@@ -58,17 +58,26 @@ def process_import(batch_id: int) -> str:
 def _find_duplicates_of(office_id: int, crisis_id: int | None = None) -> int:
     from core.locks import task_lock
 
-    from .dedup import duplicates_find
+    from .dedup import duplicates_find_since_last_run
 
     # One run per office at a time: an on-demand run and the periodic one never overlap on it.
     with task_lock(f"caseload.find_duplicates.{office_id}", timedelta(minutes=5)) as acquired:
-        return duplicates_find(office_id=office_id, crisis_id=crisis_id) if acquired else 0
+        return duplicates_find_since_last_run(office_id=office_id, crisis_id=crisis_id) if acquired else 0
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
 def find_duplicates(office_id: int, crisis_id: int | None = None) -> int:
     """Store the new possible duplicates of one office (on demand, or after an import)."""
     return _find_duplicates_of(office_id, crisis_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def check_duplicates_of(office_id: int, migrant_ids: list[int]) -> int:
+    """Compare a new or changed registration with the rest of its office, as soon as it is saved.
+    No lock: storing a pair twice stores it once (caseload.dedup.duplicates_find)."""
+    from .dedup import duplicates_find
+
+    return duplicates_find(office_id=office_id, migrant_ids=list(migrant_ids))
 
 
 @shared_task(acks_late=True, soft_time_limit=540, time_limit=600)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from caseload import dedup
 from caseload.models import CaseShare, Consent, DuplicateCandidate, Migrant, Referral, ReferralEvent
@@ -197,3 +198,58 @@ def test_queue_in_a_constant_number_of_queries(users, office, person, client_for
     assert DuplicateCandidate.objects.count() == 9
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_run_after_the_first_compares_only_what_changed_since_with_the_whole_office(office, person):
+    """The periodic run is incremental: a pair of two records untouched since the last run (here
+    made to look so by dating them back) is not looked for again; a new record is compared with
+    every record of the office, old ones included."""
+    old = person("Mohamed", "Abdelrahman")
+    assert dedup.duplicates_find_since_last_run(office_id=office.pk) == 0
+    long_ago = timezone.now() - datetime.timedelta(days=1)
+    twin = person("Mohammed", "Abd El-Rahman")
+    Migrant.objects.filter(pk__in=[old.pk, twin.pk]).update(created_at=long_ago, updated_at=long_ago)
+    newcomer = person("Mohamad", "Abdulrahman")
+    assert dedup.duplicates_find_since_last_run(office_id=office.pk) == 2
+    found = {(c.migrant_a_id, c.migrant_b_id) for c in DuplicateCandidate.objects.filter(office=office)}
+    assert found == {(old.pk, newcomer.pk), (twin.pk, newcomer.pk)}
+    # A full run (the first of a new office, or a crisis's) finds the pair the increment left.
+    assert dedup.duplicates_find(office_id=office.pk) == 1
+    assert (old.pk, twin.pk) in {(c.migrant_a_id, c.migrant_b_id) for c in DuplicateCandidate.objects.all()}
+
+
+def test_a_run_cut_short_by_the_bound_moves_no_mark(office, person, monkeypatch):
+    from core.models import TaskLock
+
+    person("Mohamed", "Abdelrahman")
+    person("Mohammed", "Abd El-Rahman")
+    person("Mohamad", "Abdulrahman")
+    monkeypatch.setattr(dedup, "MAX_PAIRS", 1)
+    dedup.duplicates_find_since_last_run(office_id=office.pk)
+    assert not TaskLock.objects.filter(name=f"caseload.duplicates_searched.{office.pk}").exists()
+    monkeypatch.setattr(dedup, "MAX_PAIRS", 20_000)
+    assert dedup.duplicates_find_since_last_run(office_id=office.pk) == 2  # the third pair, then all
+    assert TaskLock.objects.filter(name=f"caseload.duplicates_searched.{office.pk}").exists()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_is_checked_against_the_office_as_soon_as_it_is_saved(
+    celery_worker_process, users, office, person, libya
+):
+    from caseload.services import migrant_register
+    from conftest import wait_for
+
+    old = person("Mohamed", "Abdelrahman")
+    data = {
+        "given_name": "Mohammed",
+        "family_name": "Abd El-Rahman",
+        "sex": "male",
+        "date_of_birth": DOB,
+        "nationality": old.nationality,
+        "document_status": old.document_status,
+        "location_country": old.location_country,
+        "population_group": old.population_group,
+    }
+    new = migrant_register(actor=users["staff_lby"], office=office, crisis=libya, data=data)
+    assert wait_for(lambda: DuplicateCandidate.objects.filter(migrant_a=old, migrant_b=new).exists(), timeout=30)
