@@ -20,14 +20,18 @@ def offline_idle_seconds() -> int:
     return int(settings.SESSION_COOKIE_AGE)
 
 
-def _samples(singular: str, plural: str) -> list:
-    return [[n, ngettext(singular, plural, n)] for n in PLURAL_SAMPLES]
+def _samples(text) -> list:
+    return [[n, text(n)] for n in PLURAL_SAMPLES]
 
 
 @register.simple_tag
 def offline_strings() -> dict:
     return {
-        "waiting": _samples("%(count)s registration waiting to be sent", "%(count)s registrations waiting to be sent"),
+        "waiting": _samples(
+            lambda n: ngettext(
+                "%(count)s registration waiting to be sent", "%(count)s registrations waiting to be sent", n
+            )
+        ),
         "kept": _(
             "No connection: this registration is kept in this browser, encrypted, and will be sent "
             "when the connection returns."
@@ -45,7 +49,9 @@ def offline_strings() -> dict:
         "unnamed": _("(no name)"),
         # The boarding checklist (the marks at the gate).
         "marks_waiting": _samples(
-            "%(count)s boarding mark waiting to be sent", "%(count)s boarding marks waiting to be sent"
+            lambda n: ngettext(
+                "%(count)s boarding mark waiting to be sent", "%(count)s boarding marks waiting to be sent", n
+            )
         ),
         # The marks at the gate, named as movements.models.BoardingStatus names them.
         "marks": {
