@@ -67,6 +67,7 @@ def offline_strings() -> dict:
             "No connection: this mark is kept in this browser, encrypted, and will be sent when the connection returns."
         ),
         "marks_sent": _("Every boarding mark kept in this browser has been sent."),
+        "marks_refused": _("A boarding mark was refused: its row says why."),
         "boarding_missing": _(
             "This boarding checklist was not opened with a connection since you signed in: "
             "open it once with a connection."

@@ -137,7 +137,9 @@ def test_an_offload_refused_when_sent_stays_on_its_row_with_the_servers_error(
     page.context.set_offline(False)
     note = _row(page, boarding, "Begum").locator("[data-mark-note]")
     expect(note).to_contain_text("Offloaded · refused: Passengers board while the movement is boarding.")
+    expect(page.locator("[data-offline-status]")).to_have_text("A boarding mark was refused: its row says why.")
     expect(page.locator("#boarding-queue")).to_be_hidden()
+    assert [keys for keys, _ in _sealed(page, "marks")] == ["ct,id,iv,settled"]  # nothing left to send
     page.reload()
     expect(_row(page, boarding, "Begum").locator(".offline-refused")).to_have_count(1)
     _row(page, boarding, "Begum").get_by_role("button", name=re.compile("^Remove")).click()

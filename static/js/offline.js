@@ -69,9 +69,11 @@
     if (!indexedDB.databases) { return Promise.resolve(0); }
     return indexedDB.databases().then(function (list) {
       if (!list.some(function (d) { return d.name === DB; })) { return 0; }
-      return Promise.all([STORE, MARKS].map(function (name) {
-        return withStore(name, "readonly", function (store) { return store.count(); });
-      })).then(function (counts) { return counts[0] + counts[1]; });
+      // A refused mark is not waiting (its row only tells of it): the logout does not ask for it.
+      return Promise.all([
+        withStore(STORE, "readonly", function (store) { return store.count(); }),
+        withStore(MARKS, "readonly", function (store) { return store.getAll(); })
+      ]).then(function (found) { return found[0] + found[1].filter(function (row) { return !row.settled; }).length; });
     }).catch(function () { return 0; });
   }
 
@@ -160,6 +162,7 @@
     delete record.id;
     return seal(record).then(function (sealed) {
       if (id) { sealed.id = id; }
+      if (name === MARKS && record.errors) { sealed.settled = true; }  // refused: nothing left to send
       return withStore(name, "readwrite", function (store) { return store.put(sealed); });
     }).then(function (newId) { record.id = newId; return newId; });
   }
@@ -271,14 +274,20 @@
       if (error) { error.remove(); }
       showRow(record, answer);
       if (!error) { return drop(record.id, MARKS).then(function () { return false; }); }
+      refusedNow = true;
       record.errors = [error.textContent.trim()];
       return keep(record, MARKS).then(function () { return false; });
     }
-    if (outcome.refused) { record.errors = errorsOf(outcome.html); return keep(record, MARKS).then(function () { return false; }); }
+    if (outcome.refused) {
+      refusedNow = true;
+      record.errors = errorsOf(outcome.html);
+      return keep(record, MARKS).then(function () { return false; });
+    }
     if (outcome.signedOut) { say(strings.signed_out); return "signed_out"; }
     return "later";
   }
 
+  var refusedNow = false;  // a mark refused in this sending: said once in the status, not at each render
   var flushing = false;
   var flushAgain = false;
   function flush() {
@@ -305,7 +314,8 @@
     return locked.then(function (stop) {
       flushing = false;
       return render().then(function (left) {
-        if (stop === false && !left.length) { say(boarding ? strings.marks_sent : strings.sent); }
+        if (refusedNow) { refusedNow = false; say(strings.marks_refused); }
+        else if (stop === false && !left.length) { say(boarding ? strings.marks_sent : strings.sent); }
         else if (stop === "later") { say(boarding ? strings.mark_kept : strings.kept); }
         if (stop === false && boarding) { return remember(); }
         return null;
@@ -477,7 +487,7 @@
     var mark = (record.fields.filter(function (f) { return f[0] === "mark"; })[0] || ["", ""])[1];
     var p = document.createElement("p");
     p.setAttribute("data-mark-note", "");
-    p.className = "gate-note " + (record.errors ? "offline-refused" : "offline-waiting");
+    p.className = "gate-note " + (record.errors ? "offline-refused field-error" : "offline-waiting");
     var label = (strings.marks[mark] || mark) + " · " + (record.errors ? strings.mark_refused + " " + record.errors.join(" ") : strings.mark_waiting);
     p.appendChild(document.createTextNode(label + " "));
     p.appendChild(button(strings.remove, (strings.marks[mark] || mark) + " · " + name, function () {
