@@ -446,7 +446,8 @@
     var parts = {};
     boarding.querySelectorAll("[data-boarding-part]").forEach(function (part) {
       var copy = part.cloneNode(true);
-      copy.querySelectorAll("[data-mark-note], [data-mark-error]").forEach(function (n) { n.remove(); });
+      // Not kept: the notes of the queue, an answer's error, the forms' tokens (the sending takes the page's).
+      copy.querySelectorAll("[data-mark-note], [data-mark-error], [name=csrfmiddlewaretoken]").forEach(function (n) { n.remove(); });
       copy.querySelectorAll("[data-passenger][hidden]").forEach(function (n) { n.hidden = false; });
       copy.querySelectorAll("details[open]").forEach(function (n) { n.open = false; });
       parts[part.getAttribute("data-boarding-part")] = copy.outerHTML;
