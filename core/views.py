@@ -129,28 +129,40 @@ def error_500(request: HttpRequest) -> HttpResponse:
     return HttpResponse(template.render({}), status=500)
 
 
-# What the service worker keeps for use with no connection: the shell and the registration form.
+# What the service worker keeps for use with no connection: the shell, the registration form and the
+# boarding checklist's empty frame.
 OFFLINE_SHELL = (
     "vendor/pico/pico.min.css",
     "css/app.css",
     "vendor/htmx/htmx.min.js",
     "js/offline.js",
+    "js/movements.js",
     "favicon.svg",
 )
-OFFLINE_PAGES = ("caseload:migrant_create",)
+OFFLINE_PAGES = ("caseload:migrant_create", "movements:boarding_offline")
+# Navigations answered, with no connection, by a kept page that holds no person: a boarding checklist
+# by its empty frame, which static/js/offline.js fills from what it kept encrypted.
+OFFLINE_FALLBACKS = ((r"^/movements/\d+/boarding/$", "movements:boarding_offline"),)
 
 
 @login_not_required
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The offline service worker (templates/core/sw.js), served from the root so that its scope
-    covers every page; it caches the application shell and the registration form, never a person's
-    page or an API answer. Its list of shell files comes from ``{% static %}``, so a new release
-    (new hashed names) is a new worker, which drops the caches of the one before."""
+    covers every page; it caches the application shell, the registration form and the boarding
+    checklist's empty frame, never a person's page or an API answer. Its list of shell files comes
+    from ``{% static %}``, so a new release (new hashed names) is a new worker, which drops the
+    caches of the one before."""
     shell = [static(name) for name in OFFLINE_SHELL]
     pages = [reverse(name) for name in OFFLINE_PAGES]
-    version = hashlib.sha256(json.dumps([shell, pages]).encode()).hexdigest()[:16]
-    context = {"version": version, "shell_json": json.dumps(shell), "pages_json": json.dumps(pages)}
+    fallbacks = [[pattern, reverse(name)] for pattern, name in OFFLINE_FALLBACKS]
+    version = hashlib.sha256(json.dumps([shell, pages, fallbacks]).encode()).hexdigest()[:16]
+    context = {
+        "version": version,
+        "shell_json": json.dumps(shell),
+        "pages_json": json.dumps(pages),
+        "fallbacks_json": json.dumps(fallbacks),
+    }
     response = render(request, "core/sw.js", context, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"

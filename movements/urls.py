@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/passengers/add/", views.passengers_add, name="passengers_add"),
     path("<int:pk>/passengers/<int:passenger_id>/", views.passenger_edit, name="passenger_edit"),
     path("<int:pk>/passengers/<int:passenger_id>/remove/", views.passenger_remove, name="passenger_remove"),
+    path("boarding/offline/", views.boarding_offline, name="boarding_offline"),
     path("<int:pk>/boarding/", views.boarding, name="boarding"),
     path("<int:pk>/boarding/<int:passenger_id>/", views.boarding_mark, name="boarding_mark"),
     path("<int:pk>/manifest/<str:version>/", views.manifest_page, name="manifest"),

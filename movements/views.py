@@ -347,6 +347,17 @@ def boarding(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
+def boarding_offline(request: HttpRequest) -> HttpResponse:
+    """The boarding checklist's empty frame, which the service worker keeps and answers with for a
+    checklist opened with no connection: it holds no movement and no passenger; static/js/offline.js
+    fills it with the checklist of the movement this browser kept, encrypted, when it was opened online
+    in this session (docs/architecture.md "Offline")."""
+    if not request.user.is_office_staff:
+        raise PermissionDenied
+    return render(request, "movements/boarding_offline.html")
+
+
 @require_POST
 def boarding_mark(request: HttpRequest, pk: int, passenger_id: int) -> HttpResponse:
     movement = _writable(request, pk)

@@ -20,20 +20,18 @@ def offline_idle_seconds() -> int:
     return int(settings.SESSION_COOKIE_AGE)
 
 
+def _samples(text) -> list:
+    return [[n, text(n)] for n in PLURAL_SAMPLES]
+
+
 @register.simple_tag
 def offline_strings() -> dict:
     return {
-        "waiting": [
-            [
-                n,
-                ngettext(
-                    "%(count)s registration waiting to be sent",
-                    "%(count)s registrations waiting to be sent",
-                    n,
-                ),
-            ]
-            for n in PLURAL_SAMPLES
-        ],
+        "waiting": _samples(
+            lambda n: ngettext(
+                "%(count)s registration waiting to be sent", "%(count)s registrations waiting to be sent", n
+            )
+        ),
         "kept": _(
             "No connection: this registration is kept in this browser, encrypted, and will be sent "
             "when the connection returns."
@@ -49,4 +47,29 @@ def offline_strings() -> dict:
         ),
         "signed_out": _("Your session has ended: sign in again."),
         "unnamed": _("(no name)"),
+        # The boarding checklist (the marks at the gate).
+        "marks_waiting": _samples(
+            lambda n: ngettext(
+                "%(count)s boarding mark waiting to be sent", "%(count)s boarding marks waiting to be sent", n
+            )
+        ),
+        # The marks at the gate, named as movements.models.BoardingStatus names them.
+        "marks": {
+            "booked": _("Booked"),
+            "boarded": _("Boarded"),
+            "no_show": _("No-show"),
+            "offloaded": _("Offloaded"),
+            "received": _("Received"),
+        },
+        "mark_waiting": _("waiting to be sent"),
+        "mark_refused": _("refused:"),
+        "mark_kept": _(
+            "No connection: this mark is kept in this browser, encrypted, and will be sent when the connection returns."
+        ),
+        "marks_sent": _("Every boarding mark kept in this browser has been sent."),
+        "marks_refused": _("A boarding mark was refused: its row says why."),
+        "boarding_missing": _(
+            "This boarding checklist was not opened with a connection since you signed in: "
+            "open it once with a connection."
+        ),
     }

@@ -17,7 +17,7 @@ PUBLIC = {
     "logout",
     "api-token",
     # The offline service worker's script: the shell's file list and no data; for nobody signed in
-    # it wipes what the browser kept (docs/architecture.md "Offline registration").
+    # it wipes what the browser kept (docs/architecture.md "Offline registration and boarding").
     "service_worker",
 }
 

@@ -1,6 +1,7 @@
 """The server's side of working offline: the service worker at /sw.js, the session's key of the
 offline queue, and the logout that tells the browser to forget the site's storage."""
 
+import json
 import re
 
 import pytest
@@ -16,11 +17,16 @@ def test_the_service_worker_is_served_from_the_root_for_a_root_scope(client):
     assert response["Service-Worker-Allowed"] == "/"
     assert "no-cache" in response["Cache-Control"]
     body = response.content.decode()
-    # It keeps the shell and the registration form, and nothing else.
+    # It keeps the shell, the registration form and the boarding checklist's empty frame, nothing else.
     shell = re.search(r"var SHELL = (\[.*?\]);", body).group(1)
     pages = re.search(r"var PAGES = (\[.*?\]);", body).group(1)
-    assert "/static/js/offline.js" in shell and "/static/css/app.css" in shell
-    assert pages == f'["{reverse("caseload:migrant_create")}"]'
+    assert "/static/js/offline.js" in shell and "/static/css/app.css" in shell and "/static/js/movements.js" in shell
+    assert json.loads(pages) == [reverse("caseload:migrant_create"), reverse("movements:boarding_offline")]
+    # A boarding checklist is never kept: with no connection, the empty frame answers it.
+    fallbacks = json.loads(re.search(r"var FALLBACKS = (\[.*?\]\])\.map", body).group(1))
+    assert fallbacks == [[r"^/movements/\d+/boarding/$", reverse("movements:boarding_offline")]]
+    assert re.match(fallbacks[0][0], reverse("movements:boarding", args=[7]))
+    assert not re.match(fallbacks[0][0], reverse("movements:boarding_mark", args=[7, 3]))
 
 
 def test_the_offline_key_lives_in_the_session(client_for, users, client):

@@ -1,16 +1,26 @@
 /* Working with no connection (docs/architecture.md "Offline").
-   - Every page registers the service worker (/sw.js), which keeps the shell and the registration form.
+   - Every page registers the service worker (/sw.js), which keeps the shell, the registration form and
+     the boarding checklist's empty frame.
    - The registration form (form[data-offline-queue]) is sent by this script: each registration is first
      kept in IndexedDB, encrypted (AES-GCM) with the session's key (/accounts/offline-key/, kept in
      sessionStorage only), then sent with its own Idempotency-Key; with no connection, or when the
      connection drops during the sending, it stays in the queue shown above the form and is sent, in
      order, when the connection returns. A registration the server refuses stays with its errors until
      it is corrected or removed.
+   - The boarding checklist ([data-boarding]): opened online while the movement boards, its rows are
+     kept encrypted in IndexedDB (one copy per movement, replaced at each opening, dropped once the
+     movement no longer boards), so that opened offline the service worker's empty frame is filled
+     with them. Each tap (form[data-offline-mark]) is a mark queued like a registration: kept
+     encrypted, sent in order with its own Idempotency-Key, shown on its row while it waits, and with
+     the server's error when refused.
    - A page with nobody signed in, the logout button and the idle timeout wipe all of it. */
 (function () {
   "use strict";
   var DB = "mcof-offline";
-  var STORE = "queue";
+  var DB_VERSION = 2;
+  var STORE = "queue";  // the registrations waiting
+  var MARKS = "marks";  // the boarding marks waiting
+  var MANIFESTS = "manifests";  // the boarding checklists kept, one per movement (keyed by its id)
   var KEY_ITEM = "mcof-offline-key";
   var body = document.body;
   var keyUrl = body.getAttribute("data-offline-key-url");
@@ -55,11 +65,15 @@
       return wipe().then(function () { form.setAttribute("data-wiped", "1"); form.submit(); });
     });
   });
-  function pending() {  // how many registrations wait, without making the database where there is none
+  function pending() {  // how many records wait, without making the database where there is none
     if (!indexedDB.databases) { return Promise.resolve(0); }
     return indexedDB.databases().then(function (list) {
       if (!list.some(function (d) { return d.name === DB; })) { return 0; }
-      return withStore("readonly", function (store) { return store.count(); });
+      // A refused mark is not waiting (its row only tells of it): the logout does not ask for it.
+      return Promise.all([
+        withStore(STORE, "readonly", function (store) { return store.count(); }),
+        withStore(MARKS, "readonly", function (store) { return store.getAll(); })
+      ]).then(function (found) { return found[0] + found[1].filter(function (row) { return !row.settled; }).length; });
     }).catch(function () { return 0; });
   }
 
@@ -75,7 +89,8 @@
     }, 15000);
   }
 
-  if (!document.querySelector("form[data-offline-queue]")) {
+  var boarding = document.querySelector("[data-boarding]");
+  if (!document.querySelector("form[data-offline-queue]") && !boarding) {
     // Fetched once per tab on any page, so the form kept offline can use it with no connection.
     if (!sessionStorage.getItem(KEY_ITEM) && navigator.onLine) {
       fetch(keyUrl, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
@@ -121,33 +136,42 @@
   }
 
   // --- The queue in IndexedDB ------------------------------------------------------------------
-  function withStore(mode, work) {
+  function withStore(name, mode, work) {
     return new Promise(function (resolve, reject) {
-      var opening = indexedDB.open(DB, 1);
-      opening.onupgradeneeded = function () { opening.result.createObjectStore(STORE, { keyPath: "id", autoIncrement: true }); };
+      var opening = indexedDB.open(DB, DB_VERSION);
+      opening.onupgradeneeded = function () {
+        var db = opening.result;
+        [STORE, MARKS].forEach(function (queue) {
+          if (!db.objectStoreNames.contains(queue)) { db.createObjectStore(queue, { keyPath: "id", autoIncrement: true }); }
+        });
+        if (!db.objectStoreNames.contains(MANIFESTS)) { db.createObjectStore(MANIFESTS, { keyPath: "id" }); }
+      };
       opening.onerror = function () { reject(opening.error); };
       opening.onsuccess = function () {
         var db = opening.result;
-        var tx = db.transaction(STORE, mode);
-        var request = work(tx.objectStore(STORE));
+        var tx = db.transaction(name, mode);
+        var request = work(tx.objectStore(name));
         tx.oncomplete = function () { db.close(); resolve(request ? request.result : undefined); };
         tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
       };
     });
   }
-  function keep(record) {
+  function keep(record, name) {
+    name = name || STORE;
     var id = record.id;
     delete record.id;
     return seal(record).then(function (sealed) {
       if (id) { sealed.id = id; }
-      return withStore("readwrite", function (store) { return store.put(sealed); });
+      if (name === MARKS && record.errors) { sealed.settled = true; }  // refused: nothing left to send
+      return withStore(name, "readwrite", function (store) { return store.put(sealed); });
     }).then(function (newId) { record.id = newId; return newId; });
   }
-  function drop(id) { return withStore("readwrite", function (store) { return store.delete(id); }); }
-  function records() {
-    return withStore("readonly", function (store) { return store.getAll(); }).then(function (rows) {
+  function drop(id, name) { return withStore(name || STORE, "readwrite", function (store) { return store.delete(id); }); }
+  function records(name) {
+    name = name || STORE;
+    return withStore(name, "readonly", function (store) { return store.getAll(); }).then(function (rows) {
       return Promise.all(rows.map(function (row) {
-        return unseal(row).catch(function () { return drop(row.id).then(function () { return null; }); });
+        return unseal(row).catch(function () { return drop(row.id, name).then(function () { return null; }); });
       }));
     }).then(function (list) { return list.filter(Boolean); });
   }
@@ -181,35 +205,42 @@
       }
     });
   }
+  var freshToken = "";
   function csrfToken() {
-    var input = theForm().querySelector("[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
+    var input = (theForm() || document).querySelector("[name=csrfmiddlewaretoken]");
+    return freshToken || (input ? input.value : "");
   }
   function freshCsrfToken(url) {
     return fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (r) { return r.text(); }).then(function (html) {
       var input = new DOMParser().parseFromString(html, "text/html").querySelector("[name=csrfmiddlewaretoken]");
-      if (input) { theForm().querySelector("[name=csrfmiddlewaretoken]").value = input.value; }
+      if (input) { freshToken = input.value; }
     });
   }
   function errorsOf(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var items = doc.querySelectorAll("[data-error-summary] li");
     var errors = Array.prototype.map.call(items, function (li) { return li.textContent.trim(); }).filter(Boolean);
-    return errors.length ? errors : [(doc.body ? doc.body.textContent : html).trim().slice(0, 300)];
+    var whole = doc.querySelector("main") || doc.body;
+    return errors.length ? errors : [(whole ? whole.textContent : html).replace(/\s+/g, " ").trim().slice(0, 300)];
   }
 
   // --- Sending ---------------------------------------------------------------------------------
   function post(record) {
     var data = new URLSearchParams();
     record.fields.forEach(function (f) { data.append(f[0], f[1]); });
+    var headers = { "Idempotency-Key": record.key, "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" };
+    if (record.kind === "mark") { headers["HX-Request"] = "true"; }  // the answer is the passenger's row
     return fetch(record.url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Idempotency-Key": record.key, "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
+      headers: headers,
       body: data.toString()
     }).then(function (response) {
       if (response.redirected && new URL(response.url).pathname === new URL(loginUrl, location.href).pathname) {
         return { signedOut: true };
+      }
+      if (record.kind === "mark" && response.ok && !response.redirected) {
+        return response.text().then(function (html) { return { sent: true, html: html }; });
       }
       if (response.ok && response.redirected) { return { sent: true, url: response.url }; }
       if (response.status === 403) { return { forbidden: true, response: response }; }
@@ -223,18 +254,49 @@
     return post(record).then(function (outcome) {
       if (!outcome.forbidden) { return outcome; }
       // A token from a page kept offline may be stale: ask for a fresh one, once.
-      return freshCsrfToken(record.url).then(function () { return post(record); }, function () { return { later: true }; }).then(function (again) {
+      return freshCsrfToken(record.page || record.url).then(function () { return post(record); }, function () { return { later: true }; }).then(function (again) {
         return again.forbidden ? again.response.text().then(function (html) { return { refused: true, html: html }; }) : again;
       });
     });
   }
 
+  // The outcome of one record sent: false to go on with the next, else why the sending stops.
+  function registrationSent(record, outcome) {
+    if (outcome.sent) { return drop(record.id).then(function () { return false; }); }
+    if (outcome.refused) { record.errors = errorsOf(outcome.html); return keep(record).then(function () { return false; }); }
+    if (outcome.signedOut) { say(strings.signed_out); return "signed_out"; }
+    return "later";
+  }
+  function markSent(record, outcome) {
+    if (outcome.sent) {
+      var answer = fragment(outcome.html);
+      var error = answer.querySelector("[data-mark-error]");
+      if (error) { error.remove(); }
+      showRow(record, answer);
+      if (!error) { return drop(record.id, MARKS).then(function () { return false; }); }
+      refusedNow = true;
+      record.errors = [error.textContent.trim()];
+      return keep(record, MARKS).then(function () { return false; });
+    }
+    if (outcome.refused) {
+      refusedNow = true;
+      record.errors = errorsOf(outcome.html);
+      return keep(record, MARKS).then(function () { return false; });
+    }
+    if (outcome.signedOut) { say(strings.signed_out); return "signed_out"; }
+    return "later";
+  }
+
+  var refusedNow = false;  // a mark refused in this sending: said once in the status, not at each render
   var flushing = false;
+  var flushAgain = false;
   function flush() {
-    if (flushing || !cryptoKey || !navigator.onLine) { return Promise.resolve(); }
+    if (!cryptoKey || !navigator.onLine) { return Promise.resolve(); }
+    if (flushing) { flushAgain = true; return Promise.resolve(); }
     flushing = true;
+    var name = boarding ? MARKS : STORE;
     var run = function () {
-      return records().then(function (list) {
+      return records(name).then(function (list) {
         var waiting = list.filter(function (r) { return !r.errors; });
         if (!waiting.length) { return null; }
         say(strings.sending);
@@ -242,10 +304,7 @@
           return chain.then(function (stop) {
             if (stop) { return stop; }
             return send(record).then(function (outcome) {
-              if (outcome.sent) { return drop(record.id).then(function () { return false; }); }
-              if (outcome.refused) { record.errors = errorsOf(outcome.html); return keep(record).then(function () { return false; }); }
-              if (outcome.signedOut) { say(strings.signed_out); return "signed_out"; }
-              return "later";
+              return (boarding ? markSent : registrationSent)(record, outcome);
             });
           });
         }, Promise.resolve(false));
@@ -255,10 +314,16 @@
     return locked.then(function (stop) {
       flushing = false;
       return render().then(function (left) {
-        if (stop === false && !left.length) { say(strings.sent); }
-        else if (stop === "later") { say(strings.kept); }
+        if (refusedNow) { refusedNow = false; say(strings.marks_refused); }
+        else if (stop === false && !left.length) { say(boarding ? strings.marks_sent : strings.sent); }
+        else if (stop === "later") { say(boarding ? strings.mark_kept : strings.kept); }
+        if (stop === false && boarding) { return remember(); }
+        return null;
       });
-    }, function () { flushing = false; });
+    }, function () { flushing = false; }).then(function () {
+      if (flushAgain) { flushAgain = false; return flush(); }
+      return null;
+    });
   }
 
   // --- What the page shows ---------------------------------------------------------------------
@@ -266,10 +331,11 @@
     var status = document.querySelector("[data-offline-status]");
     if (status) { status.textContent = text || ""; }
   }
-  function waitingText(count) {
+  function waitingText(count, samples) {
+    samples = samples || strings.waiting;
     var rules = new Intl.PluralRules(document.documentElement.lang || "en");
     var form = rules.select(count);
-    var sample = strings.waiting.filter(function (s) { return rules.select(s[0]) === form; })[0] || strings.waiting[strings.waiting.length - 1];
+    var sample = samples.filter(function (s) { return rules.select(s[0]) === form; })[0] || samples[samples.length - 1];
     return sample[1].replace("%(count)s", count.toLocaleString(document.documentElement.lang || undefined));
   }
   function button(text, label, action) {
@@ -311,6 +377,7 @@
     return li;
   }
   function render() {
+    if (boarding) { return renderMarks(); }
     return records().then(function (list) {
       var section = document.getElementById("offline-queue");
       if (!section) { return list; }
@@ -332,6 +399,156 @@
     var summary = fresh.querySelector("[data-error-summary]");
     if (summary) { summary.setAttribute("tabindex", "-1"); summary.focus(); }
   }
+
+  // --- The boarding checklist ------------------------------------------------------------------
+  function movementId() {
+    var kept = boarding && boarding.getAttribute("data-boarding");
+    var path = location.pathname.match(/^\/movements\/(\d+)\/boarding\/$/);
+    return kept || (path ? path[1] : "");
+  }
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
+  }
+  function changed(root) {
+    if (window.htmx && root) { window.htmx.process(root); }
+    document.dispatchEvent(new CustomEvent("mcof:boarding-changed"));
+  }
+  function showRow(record, answer) {
+    // The server's answer to a mark: the passenger's row and the counts, put in place on this page.
+    if (String(record.movement) !== movementId()) { return; }
+    var row = answer.querySelector("[data-passenger]");
+    var here = document.getElementById("gate-" + record.passenger);
+    if (row && here) {
+      var focused = here.contains(document.activeElement);
+      here.replaceWith(row);
+      changed(row);
+      var next = focused && row.querySelector("button, summary");
+      if (next) { next.focus(); }
+    }
+    var counts = answer.querySelector("#gate-counts");
+    var shown = document.getElementById("gate-counts");
+    if (counts && shown) { counts.removeAttribute("hx-swap-oob"); shown.replaceWith(counts); }
+  }
+  var restored = false;
+  function keepsCopy() {
+    var shell = boarding && boarding.hasAttribute("data-boarding-shell");
+    return boarding && !boarding.hasAttribute("data-boarding-filtered") && (!shell || restored);
+  }
+  function remember() {
+    // The checklist as shown, kept encrypted for this movement while it boards (and only then).
+    if (!keepsCopy()) { return Promise.resolve(); }
+    var id = movementId();
+    if (boarding.getAttribute("data-boarding-status") !== "boarding") {
+      return withStore(MANIFESTS, "readwrite", function (store) { return store.delete(id); });
+    }
+    var parts = {};
+    boarding.querySelectorAll("[data-boarding-part]").forEach(function (part) {
+      var copy = part.cloneNode(true);
+      // Not kept: the notes of the queue, an answer's error, the forms' tokens (the sending takes the page's).
+      copy.querySelectorAll("[data-mark-note], [data-mark-error], [name=csrfmiddlewaretoken]").forEach(function (n) { n.remove(); });
+      copy.querySelectorAll("[data-passenger][hidden]").forEach(function (n) { n.hidden = false; });
+      copy.querySelectorAll("details[open]").forEach(function (n) { n.open = false; });
+      parts[part.getAttribute("data-boarding-part")] = copy.outerHTML;
+    });
+    var copy = { parts: parts, status: "boarding", kept_at: new Date().toISOString() };
+    return seal(copy).then(function (sealed) {
+      sealed.id = id;
+      return withStore(MANIFESTS, "readwrite", function (store) { return store.put(sealed); });
+    });
+  }
+  function restore() {
+    // Opened offline: the empty frame is filled with the copy kept for this movement, if any.
+    var id = movementId();
+    var missing = function () {
+      var note = boarding.querySelector("[data-boarding-missing]");
+      if (note) { note.textContent = strings.boarding_missing; }
+      return null;
+    };
+    if (!id) { return Promise.resolve(missing()); }
+    return withStore(MANIFESTS, "readonly", function (store) { return store.get(id); }).then(function (row) {
+      if (!row) { return missing(); }
+      return unseal(row).then(function (kept) {
+        Object.keys(kept.parts).forEach(function (name) {
+          var here = boarding.querySelector('[data-boarding-part="' + name + '"]');
+          var part = fragment(kept.parts[name]).firstElementChild;
+          if (here && part) { here.replaceWith(part); }
+        });
+        boarding.setAttribute("data-boarding", id);
+        boarding.setAttribute("data-boarding-status", kept.status);
+        restored = true;
+        changed(boarding);
+      }, missing);
+    });
+  }
+  function note(record) {
+    var row = document.getElementById("gate-" + record.passenger);
+    var name = row ? (row.querySelector("strong") || row).textContent.trim() : "";
+    var mark = (record.fields.filter(function (f) { return f[0] === "mark"; })[0] || ["", ""])[1];
+    var p = document.createElement("p");
+    p.setAttribute("data-mark-note", "");
+    p.className = "gate-note " + (record.errors ? "offline-refused field-error" : "offline-waiting");
+    var label = (strings.marks[mark] || mark) + " · " + (record.errors ? strings.mark_refused + " " + record.errors.join(" ") : strings.mark_waiting);
+    p.appendChild(document.createTextNode(label + " "));
+    p.appendChild(button(strings.remove, (strings.marks[mark] || mark) + " · " + name, function () {
+      drop(record.id, MARKS).then(render).then(function () {
+        var first = row && row.querySelector("button, summary");
+        if (first) { first.focus(); }
+      });
+    }));
+    return p;
+  }
+  function renderMarks() {
+    return records(MARKS).then(function (list) {
+      var id = movementId();
+      var mine = list.filter(function (r) { return String(r.movement) === id; });
+      document.querySelectorAll("[data-mark-note]").forEach(function (n) { n.remove(); });
+      mine.forEach(function (record) {
+        var row = document.getElementById("gate-" + record.passenger);
+        if (row) { (row.querySelector(".gate-person") || row).appendChild(note(record)); }
+      });
+      var waiting = mine.filter(function (r) { return !r.errors; });
+      var section = document.getElementById("boarding-queue");
+      if (section) {
+        section.hidden = !waiting.length;
+        section.querySelector("[data-offline-count]").textContent = waitingText(waiting.length, strings.marks_waiting);
+      }
+      return waiting;
+    });
+  }
+
+  // Every tap at the gate, with a connection or without, goes through the queue (before htmx sees it).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-offline-mark]") || !cryptoKey) { return; }  // without a key: htmx
+    event.preventDefault();
+    event.stopPropagation();
+    var fields = [];
+    if (event.submitter && event.submitter.name) { fields.push([event.submitter.name, event.submitter.value]); }
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name && el.name !== "csrfmiddlewaretoken" && !/^(submit|button|reset)$/.test(el.type)) { fields.push([el.name, el.value]); }
+    });
+    var row = form.closest("[data-passenger]");
+    var id = movementId();
+    var record = {
+      kind: "mark",
+      key: crypto.randomUUID(),
+      url: new URL(form.getAttribute("action"), location.href).pathname,
+      page: "/movements/" + id + "/boarding/",
+      movement: id,
+      passenger: row ? row.getAttribute("data-passenger") : "",
+      fields: fields,
+      queued_at: new Date().toISOString()
+    };
+    var details = form.closest("details");
+    if (details) { details.open = false; }
+    // Kept before it is sent: a connection that drops during the sending loses nothing.
+    keep(record, MARKS).then(render).then(function () {
+      if (!navigator.onLine) { say(strings.mark_kept); return null; }
+      return flush();
+    }).catch(function () {});
+  }, true);
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -372,11 +589,18 @@
   setInterval(function () { if (navigator.onLine) { flush(); } }, 30000);
 
   sessionKey().then(function (text) {
-    if (!text) { if (text !== false) { say(strings.no_key); } return null; }
+    if (!text) { if (text !== false && !boarding) { say(strings.no_key); } return null; }
     return importKey(text).then(function (k) { cryptoKey = k; });
   }).then(function () {
-    if (!cryptoKey) { return null; }
-    return render().then(flush);
+    if (!cryptoKey) {
+      if (boarding && boarding.hasAttribute("data-boarding-shell")) {
+        var note = boarding.querySelector("[data-boarding-missing]");
+        if (note) { note.textContent = strings.boarding_missing; }
+      }
+      return null;
+    }
+    var ready = !boarding ? Promise.resolve() : boarding.hasAttribute("data-boarding-shell") ? restore() : remember();
+    return ready.then(render).then(flush);
   }).catch(function () {}).then(function () {
     document.documentElement.setAttribute("data-offline-ready", cryptoKey ? "true" : "false");
   });

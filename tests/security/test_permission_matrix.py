@@ -392,6 +392,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "movement-transition": {"POST": "staff chief"},
     "movements:boarding": {"GET": "staff chief", "POST": ""},
     "movements:boarding_mark": {"GET": "", "POST": "staff chief"},
+    # The checklist's empty frame for use offline: no movement and no passenger in it.
+    "movements:boarding_offline": {"GET": "staff other_staff chief", "POST": ""},
     "movements:create": {"GET": "staff other_staff chief", "POST": "staff other_staff chief"},
     "movements:detail": {"GET": "staff chief hq gov partner", "POST": ""},
     "movements:list": {"GET": SIGNED_IN, "POST": ""},
