@@ -17,14 +17,21 @@ def deliver_notification(notification_id: int) -> str:
     return notification_deliver(notification_id)
 
 
-@shared_task(acks_late=True, ignore_result=True)
-@single_run("outbox.relay_notifications", ttl=timedelta(minutes=5))
+# The relay is what recovers from a dead worker, so a relay that died with its worker must not hold
+# its lock for long: the lock lasts a little longer than Celery lets the task run (its time limit),
+# never longer than a lease. A run only claims and queues rows (milliseconds to a few seconds).
+RELAY_TIME_LIMIT = 40
+RELAY_LOCK = timedelta(seconds=RELAY_TIME_LIMIT + 5)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=RELAY_TIME_LIMIT - 10, time_limit=RELAY_TIME_LIMIT)
+@single_run("outbox.relay_notifications", ttl=RELAY_LOCK)
 def relay_notifications() -> int:
     return notifications_relay()
 
 
-@shared_task(acks_late=True, ignore_result=True)
-@single_run("outbox.retry_notifications", ttl=timedelta(minutes=5))
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=RELAY_TIME_LIMIT - 10, time_limit=RELAY_TIME_LIMIT)
+@single_run("outbox.retry_notifications", ttl=RELAY_LOCK)
 def retry_notifications() -> int:
     return notifications_retry_due()
 
