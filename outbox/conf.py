@@ -17,6 +17,11 @@ DEFAULTS: dict = {
     "NOTIFICATIONS_LEASE_SECONDS": 60,
     "NOTIFICATIONS_RELAY_GRACE_SECONDS": 60,
     "NOTIFICATIONS_RELAY_BATCH": 500,
+    # Ids per delivery task: a task claims, sends and records its batch together (outbox.delivery).
+    "NOTIFICATIONS_BATCH_SIZE": 50,
+    # No e-mail of a batch is started later than this after its claim: the rest of the lease is
+    # left to the one in flight (an SMTP timeout is 20 s). A batch's webhooks all go out at once.
+    "NOTIFICATIONS_BATCH_SEND_SECONDS": 30,
     "NOTIFICATIONS_COUNTDOWN_MAX_SECONDS": 600,  # longer waits go to the periodic retry, not the broker
     "NOTIFICATIONS_SECRET_OVERLAP_HOURS": 24,  # both signatures are sent this long after a rotation
 }
