@@ -195,6 +195,17 @@ def main() -> None:
         print(
             f"commit to delivery: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
         )
+    from django.db.models import Count
+
+    from outbox.models import DeliveryAttempt
+
+    failed = (
+        DeliveryAttempt.objects.filter(notification__event_id__in=committed_at, succeeded=False)
+        .values_list("error")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    print(f"failed attempts: {sum(n for _, n in failed)}" + "".join(f"; {n} x {error[:80]}" for error, n in failed[:3]))
     clean()
 
 

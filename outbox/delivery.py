@@ -91,12 +91,12 @@ def http_client() -> httpx.Client:
         if _client is None or _client_pid != os.getpid():
             # TCP_NODELAY: headers and body go out in two writes; without it Nagle's algorithm and
             # the receiver's delayed ACK add ~40 ms to every request on a kept-alive connection.
-            # No cap on connections: every request of a batch is in flight at once (send_webhooks)
-            # and none waits for a free connection, so a request takes at most its own timeouts.
+            # No cap on connections: a request never waits for a free one, so it takes at most its
+            # own timeouts (send_budget); the batches' threads keep theirs alive (send_webhooks).
             transport = pin_transport(
                 httpx.HTTPTransport(
                     socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
-                    limits=httpx.Limits(max_connections=None, max_keepalive_connections=200, keepalive_expiry=30),
+                    limits=httpx.Limits(max_connections=None, max_keepalive_connections=100, keepalive_expiry=30),
                 )
             )
             _client = httpx.Client(
@@ -193,22 +193,44 @@ def send_email(notification: Notification, connection=None) -> Outcome:
 
 # --- Sending a batch -----------------------------------------------------------------------
 # A batch's claim (its lease, NOTIFICATIONS_LEASE_SECONDS) must outlast its sending, or the relay
-# frees the rows and a second worker sends them again while the first is still at it. Webhooks:
-# every request of the batch is in flight at once, each on a thread of its own and a connection
-# of its own when it needs one (http_client has no cap), so the batch takes as long as its slowest
-# request: connect, write and read, each at most NOTIFICATIONS_HTTP_TIMEOUT, 3 x 10 s < the 60 s
-# lease, the same bound as one delivery alone. Sequential sending would take up to the batch size
-# times that. E-mails go out one after the other on one SMTP connection, so they are bounded by
-# time instead: no message is started after NOTIFICATIONS_BATCH_SEND_SECONDS (half the lease),
-# which leaves the other half to the one message then in flight; a message not started in time
-# is a failed attempt ("not sent") and follows the retry rules like any other.
-def send_webhooks(notifications: list[Notification]) -> dict[int, Outcome]:
-    """The outcome of each webhook delivery of the batch, all sent at once."""
-    if len(notifications) <= 1:
-        return {n.pk: _send_webhook_of_batch(n) for n in notifications}
+# frees the rows and a second worker sends them again while the first is still at it. So a batch
+# starts no message later than its send budget (send_budget: half the lease, 30 s) after its
+# claim, and the message then in flight ends within its own timeouts (a webhook: connect, write
+# and read, each at most NOTIFICATIONS_HTTP_TIMEOUT, 3 x 10 s; an e-mail: the SMTP timeout, 20 s),
+# before the lease runs out. A message not started in time is a failed attempt ("not sent") and
+# follows the retry rules like any other. Within the budget, the webhooks of a batch go out
+# NOTIFICATIONS_SEND_THREADS at a time on the process's kept-alive client; its e-mails one after
+# the other on one SMTP connection. Sent one after the other with no budget, a batch of 50 webhooks
+# to a receiver that times out would take 50 x 10 s, far past the lease.
+def send_budget() -> float:
+    """Seconds after its claim within which a batch may start sending a message."""
+    budget = conf("NOTIFICATIONS_BATCH_SEND_SECONDS")
+    if budget is not None:
+        return float(budget)
+    lease = float(conf("NOTIFICATIONS_LEASE_SECONDS"))
+    room = lease - 3 * float(conf("NOTIFICATIONS_HTTP_TIMEOUT"))
+    # A lease shorter than three timeouts (a test's) cannot cover the worst case at all: half of it.
+    return min(lease / 2, room) if room > 0 else lease / 2
+
+
+NOT_IN_TIME = "Not sent: the batch ran out of time"
+
+
+def send_webhooks(notifications: list[Notification], *, started: float) -> dict[int, Outcome]:
+    """The outcome of each webhook delivery of the batch, several at once."""
+    deadline = started + send_budget()
+
+    def send(notification: Notification) -> Outcome:
+        if time.monotonic() > deadline:
+            return Outcome(ok=False, error=NOT_IN_TIME)
+        return _send_webhook_of_batch(notification)
+
+    threads = min(len(notifications), conf("NOTIFICATIONS_SEND_THREADS"))
+    if threads <= 1:
+        return {n.pk: send(n) for n in notifications}
     http_client()  # made once, before the threads share it
-    with ThreadPoolExecutor(max_workers=len(notifications), thread_name_prefix="webhook") as pool:
-        return dict(zip((n.pk for n in notifications), pool.map(_send_webhook_of_batch, notifications), strict=True))
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="webhook") as pool:
+        return dict(zip((n.pk for n in notifications), pool.map(send, notifications), strict=True))
 
 
 def _send_webhook_of_batch(notification: Notification) -> Outcome:
@@ -224,18 +246,18 @@ def send_emails(notifications: list[Notification], *, started: float) -> dict[in
     """The outcome of each e-mail of the batch, sent on one connection to the mail server."""
     if not notifications:
         return {}
-    outcomes: dict[int, Outcome] = {}
-    deadline = started + conf("NOTIFICATIONS_BATCH_SEND_SECONDS")
+    deadline = started + send_budget()
     try:
         connection = mailers.default
         connection.open()
     except Exception as exc:  # noqa: BLE001 - the mail server is unreachable: every message failed
         error = f"{type(exc).__name__}: {exc}"[:500]
         return {n.pk: Outcome(ok=False, error=error) for n in notifications}
+    outcomes: dict[int, Outcome] = {}
     try:
         for notification in notifications:
             if time.monotonic() > deadline:
-                outcomes[notification.pk] = Outcome(ok=False, error="Not sent: the batch ran out of time")
+                outcomes[notification.pk] = Outcome(ok=False, error=NOT_IN_TIME)
             else:
                 outcomes[notification.pk] = send_email(notification, connection)
     finally:
@@ -311,7 +333,7 @@ def notifications_deliver(notification_ids: list[int]) -> dict[int, str]:
     # A webhook whose endpoint is no longer active is not sent: no outcome, and _decide cancels it.
     webhooks = [n for n in rows if n.channel == Notification.Channel.WEBHOOK and n.endpoint.is_active]
     emails = [n for n in rows if n.channel != Notification.Channel.WEBHOOK]
-    outcomes = {**send_webhooks(webhooks), **send_emails(emails, started=started)}
+    outcomes = {**send_webhooks(webhooks, started=started), **send_emails(emails, started=started)}
     results.update(_record(rows, token, outcomes))
     return results
 

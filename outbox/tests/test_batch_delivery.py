@@ -13,7 +13,7 @@ from accounts.tests.factories import GovernmentFactory
 from core.events import record_event
 from crises.tests.factories import CrisisFactory
 from outbox.conf import conf
-from outbox.delivery import notification_deliver, notifications_deliver
+from outbox.delivery import notification_deliver, notifications_deliver, send_budget
 from outbox.models import DeliveryAttempt, Notification, WebhookEndpoint
 from outbox.services import queue_deliveries
 from outbox.tasks import deliver_notifications
@@ -223,17 +223,36 @@ def test_emails_not_started_within_the_batch_time_are_retried_not_lost(crisis, e
         assert (n.status, n.attempts, n.last_error) == ("pending", 1, "Not sent: the batch ran out of time")
 
 
-def test_a_batch_is_sent_within_its_lease_at_the_default_timings():
-    """A batch's webhooks all go out at once: the slowest takes connect, write and read, each at
-    most the HTTP timeout. Its e-mails start within the batch time and the one then in flight has
-    the SMTP timeout. Both end before the lease, so the relay never frees a batch still sending."""
-    from django.conf import settings
+def test_webhooks_not_started_within_the_batch_time_are_retried_not_lost(crisis, egypt, settings):
+    settings.NOTIFICATIONS_BATCH_SEND_SECONDS = 0
+    with Receiver() as receiver:
+        for i in range(3):
+            WebhookEndpointFactory(government=egypt, url=f"{receiver.url}/{i}")
+        rows = crisis_updated(crisis, egypt)
+        assert set(notifications_deliver([n.pk for n in rows]).values()) == {"retry"}
+    assert receiver.requests == []
+    assert set(Notification.objects.filter(pk__in=[n.pk for n in rows]).values_list("status", "last_error")) == {
+        ("pending", "Not sent: the batch ran out of time")
+    }
 
-    lease = conf("NOTIFICATIONS_LEASE_SECONDS")
-    assert 3 * conf("NOTIFICATIONS_HTTP_TIMEOUT") < lease
-    smtp_timeout = 20  # mcof_site.settings, MAILERS with EMAIL_BACKEND=smtp
-    assert conf("NOTIFICATIONS_BATCH_SEND_SECONDS") + smtp_timeout < lease
-    assert lease < settings.CELERY_TASK_SOFT_TIME_LIMIT + 1
+
+@pytest.mark.parametrize(
+    ("lease", "timeout", "smtp_timeout"),
+    [
+        (60, 10.0, 20),  # production: mcof_site.settings, MAILERS with EMAIL_BACKEND=smtp
+        (5, 1.0, 1),  # the fault runs (outbox/tests/faults.py TIMINGS)
+    ],
+)
+def test_a_batch_is_sent_within_its_lease(settings, lease, timeout, smtp_timeout):
+    """The last message a batch starts, at the end of its send budget, ends before the lease does:
+    a webhook within connect, write and read, each at most the HTTP timeout; an e-mail within the
+    SMTP timeout. So the relay never frees a batch that is still sending."""
+    settings.NOTIFICATIONS_LEASE_SECONDS = lease
+    settings.NOTIFICATIONS_HTTP_TIMEOUT = timeout
+    budget = send_budget()
+    assert 0 < budget <= lease / 2
+    assert budget + 3 * timeout <= lease
+    assert budget + smtp_timeout < lease
 
 
 def test_queue_deliveries_sends_one_task_per_batch_of_ids(settings):
