@@ -177,13 +177,11 @@ def email_message(notification: Notification) -> EmailMessage:
     )
 
 
-def send_email(notification: Notification, connection=None) -> Outcome:
-    """Send one e-mail, on ``connection`` (a mail backend already open for a batch) or on the
-    default mailer's own connection."""
+def send_email(notification: Notification, connection) -> Outcome:
+    """Send one e-mail on ``connection``, a mail backend open for the batch (send_emails)."""
     started = time.monotonic()
     try:
-        message = email_message(notification)
-        sent = (connection or mailers.default).send_messages([message])
+        sent = connection.send_messages([email_message(notification)])
     except Exception as exc:  # noqa: BLE001 - any mail backend failure is a failed attempt, retried later
         return Outcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:500], duration_ms=_ms(started))
     if not sent:
