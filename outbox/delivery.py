@@ -211,7 +211,8 @@ def send_budget() -> float:
     return min(lease / 2, room) if room > 0 else lease / 2
 
 
-NOT_IN_TIME = "Not sent: the batch ran out of time"
+def _not_in_time() -> Outcome:
+    return Outcome(ok=False, error=_("Not sent: %(reason)s") % {"reason": _("the batch ran out of time")})
 
 
 def send_webhooks(notifications: list[Notification], *, started: float) -> dict[int, Outcome]:
@@ -220,7 +221,7 @@ def send_webhooks(notifications: list[Notification], *, started: float) -> dict[
 
     def send(notification: Notification) -> Outcome:
         if time.monotonic() > deadline:
-            return Outcome(ok=False, error=NOT_IN_TIME)
+            return _not_in_time()
         return _send_webhook_of_batch(notification)
 
     threads = min(len(notifications), conf("NOTIFICATIONS_SEND_THREADS"))
@@ -255,7 +256,7 @@ def send_emails(notifications: list[Notification], *, started: float) -> dict[in
     try:
         for notification in notifications:
             if time.monotonic() > deadline:
-                outcomes[notification.pk] = Outcome(ok=False, error=NOT_IN_TIME)
+                outcomes[notification.pk] = _not_in_time()
             else:
                 outcomes[notification.pk] = send_email(notification, connection)
     finally:
@@ -312,12 +313,6 @@ def notifications_claim(notification_ids: list[int]) -> tuple[str, list[Notifica
         return token, []
     rows = Notification.objects.select_related("endpoint").filter(pk__in=notification_ids, claim_token=token)
     return token, list(rows.order_by("id"))
-
-
-def notification_claim(notification_id: int) -> str | None:
-    """Take the row for one delivery: answer a claim token, or None if it is not ours to send."""
-    token, rows = notifications_claim([notification_id])
-    return token if rows else None
 
 
 def notifications_deliver(notification_ids: list[int]) -> dict[int, str]:
