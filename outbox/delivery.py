@@ -92,11 +92,15 @@ def http_client() -> httpx.Client:
             # TCP_NODELAY: headers and body go out in two writes; without it Nagle's algorithm and
             # the receiver's delayed ACK add ~40 ms to every request on a kept-alive connection.
             # No cap on connections: a request never waits for a free one, so it takes at most its
-            # own timeouts (send_budget); the batches' threads keep theirs alive (send_webhooks).
+            # own timeouts (send_budget); the batches' threads keep theirs alive (send_webhooks),
+            # at most one per thread sending at once. No cap on the idle ones kept either: httpcore
+            # 1.0.9 closes "surplus" idle connections counting the busy ones too, and may close one
+            # it has just handed to another thread's request (encode/httpcore#1110: "Bad file
+            # descriptor" mid-request, seen here once in 60,000 deliveries with a cap of 100).
             transport = pin_transport(
                 httpx.HTTPTransport(
                     socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
-                    limits=httpx.Limits(max_connections=None, max_keepalive_connections=100, keepalive_expiry=30),
+                    limits=httpx.Limits(max_connections=None, max_keepalive_connections=None, keepalive_expiry=30),
                 )
             )
             _client = httpx.Client(
