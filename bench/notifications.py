@@ -39,16 +39,17 @@ def parse_args() -> argparse.Namespace:
         "--backlog", action="store_true", help="commit everything first, then start the workers (pure delivery rate)"
     )
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--receiver-port", type=int, default=0, help="port of the local receiver; 0 = any free one")
     return parser.parse_args()
 
 
-def serve(port_out, count, stop, arrivals_path: str) -> None:
+def serve(port_out, count, stop, arrivals_path: str, listen_port: int = 0) -> None:
     """The receiver, in its own process so that its threads never wait on the producer's GIL."""
     import json
 
     from outbox.tests.receiver import Receiver
 
-    with Receiver() as receiver:
+    with Receiver(port=listen_port) as receiver:
         port_out.value = receiver.server.server_address[1]
         while not stop.is_set():
             count.value = receiver.count()
@@ -114,7 +115,7 @@ def main() -> None:
     workers = []
     port, count, stop_receiver = mp.Value("i", 0), mp.Value("i", 0), mp.Event()
     arrivals_path = os.path.join(tempfile.mkdtemp(prefix="bench-"), "arrivals.json")
-    receiver = mp.Process(target=serve, args=(port, count, stop_receiver, arrivals_path))
+    receiver = mp.Process(target=serve, args=(port, count, stop_receiver, arrivals_path, args.receiver_port))
     receiver.start()
     while not port.value:
         time.sleep(0.05)
@@ -194,6 +195,17 @@ def main() -> None:
         print(
             f"commit to delivery: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
         )
+    from django.db.models import Count
+
+    from outbox.models import DeliveryAttempt
+
+    failed = (
+        DeliveryAttempt.objects.filter(notification__event_id__in=committed_at, succeeded=False)
+        .values_list("error")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    print(f"failed attempts: {sum(n for _, n in failed)}" + "".join(f"; {n} x {error[:80]}" for error, n in failed[:3]))
     clean()
 
 

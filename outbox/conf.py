@@ -13,10 +13,19 @@ DEFAULTS: dict = {
     "NOTIFICATIONS_HTTP_TIMEOUT": 10.0,  # seconds for a webhook POST (connect, read, write)
     # A claim older than the lease is a dead worker's, and a queued task not run after the grace is a
     # lost message: the relay (every 30 s) frees or re-sends them, so what a killed worker held is on
-    # its way again within about 90 s. The lease is six HTTP timeouts: no live delivery outlasts it.
+    # its way again within about 90 s. A batch starts no message after half the lease
+    # (outbox.delivery.send_budget), so no live batch outlasts it.
     "NOTIFICATIONS_LEASE_SECONDS": 60,
     "NOTIFICATIONS_RELAY_GRACE_SECONDS": 60,
     "NOTIFICATIONS_RELAY_BATCH": 500,
+    # Ids per delivery task: a task claims, sends and records its batch together (outbox.delivery).
+    "NOTIFICATIONS_BATCH_SIZE": 50,
+    # Webhooks of a batch sent at once, each thread one after the other on its kept-alive connection.
+    "NOTIFICATIONS_SEND_THREADS": 8,
+    # No message of a batch is started later than this after its claim, so that the one then in
+    # flight ends within the lease; None: half the lease, less if 3 HTTP timeouts need more
+    # (outbox.delivery.send_budget).
+    "NOTIFICATIONS_BATCH_SEND_SECONDS": None,
     "NOTIFICATIONS_COUNTDOWN_MAX_SECONDS": 600,  # longer waits go to the periodic retry, not the broker
     "NOTIFICATIONS_SECRET_OVERLAP_HOURS": 24,  # both signatures are sent this long after a rotation
 }

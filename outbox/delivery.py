@@ -17,17 +17,19 @@ import os
 import random
 import secrets
 import socket
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -78,23 +80,37 @@ def webhook_request(notification: Notification, now_ts: int | None = None) -> tu
 
 _client: httpx.Client | None = None
 _client_pid: int | None = None
+_client_lock = threading.Lock()
 
 
 def http_client() -> httpx.Client:
-    """One pooled client per process (keep-alive to the same receivers), made after a fork."""
+    """One pooled client per process, made after a fork and shared by its threads: it keeps its
+    connections to each receiver alive from one delivery and one batch to the next."""
     global _client, _client_pid
-    if _client is None or _client_pid != os.getpid():
-        # TCP_NODELAY: headers and body go out in two writes; without it Nagle's algorithm and
-        # the receiver's delayed ACK add ~40 ms to every request on a kept-alive connection.
-        transport = pin_transport(httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]))
-        _client = httpx.Client(
-            transport=transport,
-            timeout=conf("NOTIFICATIONS_HTTP_TIMEOUT"),
-            follow_redirects=False,
-            headers={"user-agent": "MCOF-Notifications/1.0"},
-        )
-        _client_pid = os.getpid()
-    return _client
+    with _client_lock:
+        if _client is None or _client_pid != os.getpid():
+            # TCP_NODELAY: headers and body go out in two writes; without it Nagle's algorithm and
+            # the receiver's delayed ACK add ~40 ms to every request on a kept-alive connection.
+            # No cap on connections: a request never waits for a free one, so it takes at most its
+            # own timeouts (send_budget); the batches' threads keep theirs alive (send_webhooks),
+            # at most one per thread sending at once. No cap on the idle ones kept either: httpcore
+            # 1.0.9 closes "surplus" idle connections counting the busy ones too, and may close one
+            # it has just handed to another thread's request (encode/httpcore#1110: "Bad file
+            # descriptor" mid-request, seen here once in 60,000 deliveries with a cap of 100).
+            transport = pin_transport(
+                httpx.HTTPTransport(
+                    socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                    limits=httpx.Limits(max_connections=None, max_keepalive_connections=None, keepalive_expiry=30),
+                )
+            )
+            _client = httpx.Client(
+                transport=transport,
+                timeout=conf("NOTIFICATIONS_HTTP_TIMEOUT"),
+                follow_redirects=False,
+                headers={"user-agent": "MCOF-Notifications/1.0"},
+            )
+            _client_pid = os.getpid()
+        return _client
 
 
 def send_webhook(notification: Notification) -> Outcome:
@@ -165,15 +181,92 @@ def email_message(notification: Notification) -> EmailMessage:
     )
 
 
-def send_email(notification: Notification) -> Outcome:
+def send_email(notification: Notification, connection) -> Outcome:
+    """Send one e-mail on ``connection``, a mail backend open for the batch (send_emails)."""
     started = time.monotonic()
     try:
-        sent = email_message(notification).send()
+        sent = connection.send_messages([email_message(notification)])
     except Exception as exc:  # noqa: BLE001 - any mail backend failure is a failed attempt, retried later
         return Outcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:500], duration_ms=_ms(started))
     if not sent:
         return Outcome(ok=False, error="the mail backend sent nothing", duration_ms=_ms(started))
     return Outcome(ok=True, duration_ms=_ms(started))
+
+
+# --- Sending a batch -----------------------------------------------------------------------
+# A batch's claim (its lease, NOTIFICATIONS_LEASE_SECONDS) must outlast its sending, or the relay
+# frees the rows and a second worker sends them again while the first is still at it. So a batch
+# starts no message later than its send budget (send_budget: half the lease, 30 s) after its
+# claim, and the message then in flight ends within its own timeouts (a webhook: connect, write
+# and read, each at most NOTIFICATIONS_HTTP_TIMEOUT, 3 x 10 s; an e-mail: the SMTP timeout, 20 s),
+# before the lease runs out. A message not started in time is a failed attempt ("not sent") and
+# follows the retry rules like any other. Within the budget, the webhooks of a batch go out
+# NOTIFICATIONS_SEND_THREADS at a time on the process's kept-alive client; its e-mails one after
+# the other on one SMTP connection. Sent one after the other with no budget, a batch of 50 webhooks
+# to a receiver that times out would take 50 x 10 s, far past the lease.
+def send_budget() -> float:
+    """Seconds after its claim within which a batch may start sending a message."""
+    budget = conf("NOTIFICATIONS_BATCH_SEND_SECONDS")
+    if budget is not None:
+        return float(budget)
+    lease = float(conf("NOTIFICATIONS_LEASE_SECONDS"))
+    room = lease - 3 * float(conf("NOTIFICATIONS_HTTP_TIMEOUT"))
+    # A lease shorter than three timeouts (a test's) cannot cover the worst case at all: half of it.
+    return min(lease / 2, room) if room > 0 else lease / 2
+
+
+def _not_in_time() -> Outcome:
+    return Outcome(ok=False, error=_("Not sent: %(reason)s") % {"reason": _("the batch ran out of time")})
+
+
+def send_webhooks(notifications: list[Notification], *, started: float) -> dict[int, Outcome]:
+    """The outcome of each webhook delivery of the batch, several at once."""
+    deadline = started + send_budget()
+
+    def send(notification: Notification) -> Outcome:
+        if time.monotonic() > deadline:
+            return _not_in_time()
+        return _send_webhook_of_batch(notification)
+
+    threads = min(len(notifications), conf("NOTIFICATIONS_SEND_THREADS"))
+    if threads <= 1:
+        return {n.pk: send(n) for n in notifications}
+    http_client()  # made once, before the threads share it
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="webhook") as pool:
+        return dict(zip((n.pk for n in notifications), pool.map(send, notifications), strict=True))
+
+
+def _send_webhook_of_batch(notification: Notification) -> Outcome:
+    """``send_webhook``; an error it did not expect is this row's failed attempt, not the batch's."""
+    try:
+        return send_webhook(notification)
+    except Exception as exc:  # noqa: BLE001 - logged, recorded and retried like any failed attempt
+        logger.exception("webhook delivery of notification %s failed", notification.pk)
+        return Outcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:500])
+
+
+def send_emails(notifications: list[Notification], *, started: float) -> dict[int, Outcome]:
+    """The outcome of each e-mail of the batch, sent on one connection to the mail server."""
+    if not notifications:
+        return {}
+    deadline = started + send_budget()
+    try:
+        connection = mailers.default
+        connection.open()
+    except Exception as exc:  # noqa: BLE001 - the mail server is unreachable: every message failed
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        return {n.pk: Outcome(ok=False, error=error) for n in notifications}
+    outcomes: dict[int, Outcome] = {}
+    try:
+        for notification in notifications:
+            if time.monotonic() > deadline:
+                outcomes[notification.pk] = _not_in_time()
+            else:
+                outcomes[notification.pk] = send_email(notification, connection)
+    finally:
+        with suppress(Exception):
+            connection.close()
+    return outcomes
 
 
 # --- Claim, deliver, record ----------------------------------------------------------------
@@ -202,13 +295,14 @@ def max_attempts() -> int:
     return len(conf("NOTIFICATIONS_RETRY_DELAYS")) + 1
 
 
-def notification_claim(notification_id: int) -> str | None:
-    """Take the row for one delivery: answer a claim token, or None if it is not ours to send."""
+def notifications_claim(notification_ids: list[int]) -> tuple[str, list[Notification]]:
+    """Take the rows of one delivery batch: answer the batch's claim token and the rows that are
+    ours to send (pending and due, or claimed by a dead worker), with their endpoints."""
     now = timezone.now()
     token = secrets.token_hex(8)
     with bookkeeping():
         claimed = (
-            Notification.objects.filter(pk=notification_id)
+            Notification.objects.filter(pk__in=notification_ids)
             .filter(
                 Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(status=Status.SENDING, claimed_until__lt=now)
             )
@@ -219,94 +313,145 @@ def notification_claim(notification_id: int) -> str | None:
                 attempts=F("attempts") + 1,
             )
         )
-    return token if claimed else None
+    if not claimed:
+        return token, []
+    rows = Notification.objects.select_related("endpoint").filter(pk__in=notification_ids, claim_token=token)
+    return token, list(rows.order_by("id"))
+
+
+def notifications_deliver(notification_ids: list[int]) -> dict[int, str]:
+    """Deliver the notifications of a batch that are due; answer what happened to each id
+    ("skipped" when it was not ours to send), for logs and tests."""
+    results = dict.fromkeys(notification_ids, "skipped")
+    started = time.monotonic()
+    token, rows = notifications_claim(notification_ids)
+    if not rows:
+        return results
+    # A webhook whose endpoint is no longer active is not sent: no outcome, and _decide cancels it.
+    webhooks = [n for n in rows if n.channel == Notification.Channel.WEBHOOK and n.endpoint.is_active]
+    emails = [n for n in rows if n.channel != Notification.Channel.WEBHOOK]
+    outcomes = {**send_webhooks(webhooks, started=started), **send_emails(emails, started=started)}
+    results.update(_record(rows, token, outcomes))
+    return results
 
 
 def notification_deliver(notification_id: int) -> str:
-    """Deliver one notification if it is due; answer what happened (for logs and tests)."""
-    token = notification_claim(notification_id)
-    if token is None:
-        return "skipped"
-    notification = Notification.objects.select_related("endpoint").get(pk=notification_id)
-    if notification.channel == Notification.Channel.WEBHOOK:
-        if not notification.endpoint.is_active:
-            _finish(notification, token, status=Status.CANCELLED, error="endpoint not active")
-            return "cancelled"
-        outcome = send_webhook(notification)
-    else:
-        outcome = send_email(notification)
-    return _record(notification, token, outcome)
+    """Deliver one notification if it is due: a batch of one."""
+    return notifications_deliver([notification_id])[notification_id]
 
 
-def _finish(notification: Notification, token: str, *, status: str, error: str = "", **fields) -> bool:
-    return bool(
-        Notification.objects.filter(pk=notification.pk, claim_token=token).update(
-            status=status, claim_token="", claimed_until=None, last_error=error[:500], **fields
-        )
-    )
+@dataclass
+class _Decision:
+    """What one outcome does to its row: the result, the row's new fields and what follows."""
+
+    result: str
+    fields: dict
+    endpoint_status: str = ""  # the endpoint is paused or disabled, if the row was still ours
+    endpoint_reason: str = ""
+    retry_in: float | None = None  # seconds: the retry rides on the broker (countdown)
 
 
-def _record(notification: Notification, token: str, outcome: Outcome) -> str:
-    now = timezone.now()
+def _decide(notification: Notification, outcome: Outcome | None, now) -> _Decision:
+    """The rules of an outcome, for one row (None: not sent, its endpoint is not active)."""
+    done = {"claim_token": "", "claimed_until": None}
+    if outcome is None:
+        return _Decision("cancelled", {**done, "status": Status.CANCELLED, "last_error": "endpoint not active"})
+    done["last_response_code"] = outcome.response_code
+    error = outcome.error[:500]
+    if outcome.ok:
+        return _Decision("delivered", {**done, "status": Status.DELIVERED, "delivered_at": now, "last_error": ""})
+    failed = {**done, "status": Status.FAILED, "last_error": error}
+    if outcome.gone:
+        # 410 Gone: the receiver says the endpoint no longer exists (Standard Webhooks).
+        return _Decision("gone", failed, WebhookEndpoint.Status.DISABLED, "HTTP 410 Gone")
     attempt = notification.attempts
+    if attempt >= max_attempts():
+        if notification.channel != Notification.Channel.WEBHOOK:
+            return _Decision("failed", failed)
+        reason = f"{attempt} failed attempts, last: {outcome.error}"
+        return _Decision("failed", failed, WebhookEndpoint.Status.PAUSED, reason)
+    delay = retry_delay(attempt)
+    next_at = now + timedelta(seconds=delay)
+    by_countdown = delay <= conf("NOTIFICATIONS_COUNTDOWN_MAX_SECONDS")
+    fields = {
+        **done,
+        "status": Status.PENDING,
+        "last_error": error,
+        "next_attempt_at": next_at,
+        # A short wait rides on the broker (countdown); a long one waits for the periodic
+        # retry, which queues rows whose queued_at is older than their next attempt.
+        "queued_at": next_at if by_countdown else now,
+    }
+    return _Decision("retry", fields, retry_in=delay if by_countdown else None)
+
+
+def _update_rows(token: str, changes: dict[int, dict]) -> None:
+    """One UPDATE for rows of one outcome, each given its own values where they differ; only
+    rows that still carry the batch's claim token are written."""
+    names = {name for fields in changes.values() for name in fields}
+    values: dict = {}
+    for name in sorted(names):
+        distinct = {repr(fields[name]) for fields in changes.values()}
+        if len(distinct) == 1:
+            values[name] = next(iter(changes.values()))[name]
+        else:
+            field = Notification._meta.get_field(name)
+            values[name] = Case(
+                *(When(pk=pk, then=Value(fields[name], output_field=field)) for pk, fields in changes.items()),
+                output_field=field,
+            )
+    Notification.objects.filter(pk__in=list(changes), claim_token=token).update(**values)
+
+
+def _record(rows: list[Notification], token: str, outcomes: dict[int, Outcome]) -> dict[int, str]:
+    """Write the outcome of each row of a batch: one attempt per row sent, the rows' new states
+    (one UPDATE per kind of outcome), and what follows (an endpoint paused or disabled, retries
+    queued). Rows whose claim was lost meanwhile (the relay freed them) are not written."""
+    from .services import queue_deliveries, webhook_endpoint_set_status
+
+    now = timezone.now()
+    decisions = {n.pk: _decide(n, outcomes.get(n.pk), now) for n in rows}
     with bookkeeping():
-        DeliveryAttempt.objects.create(
-            notification=notification,
-            number=attempt,
-            at=now,
-            duration_ms=outcome.duration_ms,
-            response_code=outcome.response_code,
-            error=outcome.error[:500],
-            succeeded=outcome.ok,
+        DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(
+                notification=n,
+                number=n.attempts,
+                at=now,
+                duration_ms=outcome.duration_ms,
+                response_code=outcome.response_code,
+                error=outcome.error[:500],
+                succeeded=outcome.ok,
+            )
+            for n in rows
+            if (outcome := outcomes.get(n.pk)) is not None
         )
-        common = {"last_response_code": outcome.response_code}
-        if outcome.ok:
-            _finish(notification, token, status=Status.DELIVERED, delivered_at=now, **common)
-            return "delivered"
-        if outcome.gone:
-            # 410 Gone: the receiver says the endpoint no longer exists (Standard Webhooks).
-            if _finish(notification, token, status=Status.FAILED, error=outcome.error, **common):
-                from .services import webhook_endpoint_set_status
-
-                webhook_endpoint_set_status(
-                    endpoint=notification.endpoint,
-                    status=WebhookEndpoint.Status.DISABLED,
-                    reason="HTTP 410 Gone",
-                )
-            return "gone"
-        if attempt >= max_attempts():
-            if (
-                _finish(notification, token, status=Status.FAILED, error=outcome.error, **common)
-                and notification.channel == Notification.Channel.WEBHOOK
-            ):
-                from .services import webhook_endpoint_set_status
-
-                webhook_endpoint_set_status(
-                    endpoint=notification.endpoint,
-                    status=WebhookEndpoint.Status.PAUSED,
-                    reason=f"{attempt} failed attempts, last: {outcome.error}",
-                )
-            return "failed"
-        delay = retry_delay(attempt)
-        next_at = now + timedelta(seconds=delay)
-        by_countdown = delay <= conf("NOTIFICATIONS_COUNTDOWN_MAX_SECONDS")
-        retried = _finish(
-            notification,
-            token,
-            status=Status.PENDING,
-            error=outcome.error,
-            next_attempt_at=next_at,
-            # A short wait rides on the broker (countdown); a long one waits for the periodic
-            # retry, which queues rows whose queued_at is older than their next attempt.
-            queued_at=next_at if by_countdown else now,
-            **common,
+        # The rows still ours, locked until the commit: exactly those the UPDATEs below write.
+        ours = set(
+            Notification.objects.select_for_update()
+            .filter(pk__in=[n.pk for n in rows], claim_token=token)
+            .values_list("pk", flat=True)
         )
-        if retried and by_countdown:
-            from .services import queue_deliveries
-
-            pk = notification.pk
-            transaction.on_commit(lambda: queue_deliveries([pk], countdown=delay), robust=True)
-        return "retry"
+        by_result: dict[str, dict[int, dict]] = {}
+        for pk, decision in decisions.items():
+            if pk in ours:
+                by_result.setdefault(decision.result, {})[pk] = decision.fields
+        for changes in by_result.values():
+            _update_rows(token, changes)
+        told: set[tuple[int, str]] = set()
+        for n in rows:
+            decision = decisions[n.pk]
+            if n.pk not in ours:
+                continue
+            if decision.endpoint_status and (n.endpoint_id, decision.endpoint_status) not in told:
+                told.add((n.endpoint_id, decision.endpoint_status))
+                webhook_endpoint_set_status(
+                    endpoint=n.endpoint, status=decision.endpoint_status, reason=decision.endpoint_reason
+                )
+            if decision.retry_in is not None:
+                transaction.on_commit(
+                    lambda pk=n.pk, delay=decision.retry_in: queue_deliveries([pk], countdown=delay), robust=True
+                )
+    return {pk: decision.result for pk, decision in decisions.items()}
 
 
 # --- Relay and retry -----------------------------------------------------------------------

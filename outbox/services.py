@@ -300,23 +300,26 @@ def _reason_for(audience: Audience, owner: Contact | WebhookEndpoint) -> str:
 
 
 def queue_deliveries(ids: list[int], *, countdown: float | None = None) -> int:
-    """Hand the ids to the broker; stop at the first broker failure (the relay sends the rest)."""
+    """Hand the ids to the broker, one task per batch of up to NOTIFICATIONS_BATCH_SIZE; stop at
+    the first broker failure (the relay sends the rest). Answers the ids queued."""
     from mcof_site.celery import app
 
-    from .tasks import deliver_notification
+    from .tasks import deliver_notifications
 
+    size = conf("NOTIFICATIONS_BATCH_SIZE")
     queued = 0
     try:
         with app.producer_or_acquire() as producer:
-            for pk in ids:
-                deliver_notification.apply_async(
-                    (pk,),
+            for start in range(0, len(ids), size):
+                batch = list(ids[start : start + size])
+                deliver_notifications.apply_async(
+                    (batch,),
                     countdown=countdown,
                     producer=producer,
                     retry=True,
                     retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
                 )
-                queued += 1
+                queued += len(batch)
     except Exception as exc:  # noqa: BLE001 - any broker failure: the relay re-sends from the outbox
         logger.warning("could not queue %d notification(s) (%s); the relay will send them", len(ids) - queued, exc)
     return queued

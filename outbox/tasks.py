@@ -8,12 +8,23 @@ from celery import shared_task
 
 from core.locks import single_run
 
-from .delivery import notification_deliver, notifications_relay, notifications_retry_due
+from .delivery import notification_deliver, notifications_deliver, notifications_relay, notifications_retry_due
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_notifications(notification_ids: list[int]) -> dict[str, int]:
+    """Deliver a batch of outbox rows (outbox.services.queue_deliveries); a repeat of the message
+    finds them claimed or done and does nothing. Answers how many ended how."""
+    counts: dict[str, int] = {}
+    for result in notifications_deliver(notification_ids).values():
+        counts[result] = counts.get(result, 0) + 1
+    return counts
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def deliver_notification(notification_id: int) -> str:
-    """Deliver one outbox row; a repeat of the message finds it claimed or done and does nothing."""
+    """Deliver one outbox row: the task of one id that queue_deliveries sent before batches (still
+    consumed after an upgrade); a repeat finds the row claimed or done and does nothing."""
     return notification_deliver(notification_id)
 
 

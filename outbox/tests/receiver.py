@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class _Server(ThreadingHTTPServer):
+    # A listen backlog as a web server's (nginx: 511), not socketserver's 5: a batch's connections
+    # open at once, and beyond the backlog the kernel resets them.
+    request_queue_size = 512
+
+
 @dataclass
 class Received:
     headers: dict[str, str]
@@ -58,7 +64,7 @@ class Receiver:
             def log_message(self, *args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server = _Server(("127.0.0.1", self.port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
