@@ -425,3 +425,23 @@ def test_a_bad_mfa_required_roles_stops_the_start():
     )
     assert result.returncode != 0
     assert "MFA_REQUIRED_ROLES" in result.stderr and "ImproperlyConfigured" in result.stderr
+
+
+def test_the_verification_page_keeps_nothing_offline_and_starts_no_service_worker(demo, client):
+    """A session that still owes its code gets no offline key URL on its pages (offline.js then
+    registers no service worker); once verified, the pages carry it."""
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.mfa import VERIFIED_SESSION_KEY
+
+    user = demo["users"]["hq"]
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    page = client.get(reverse("mfa_verify"))
+    assert page.status_code == 200
+    assert b"data-offline-key-url" not in page.content
+    session = client.session
+    session[VERIFIED_SESSION_KEY] = user.pk
+    session.save()
+    assert b"data-offline-key-url" in client.get(reverse("home")).content
