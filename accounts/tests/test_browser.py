@@ -70,7 +70,7 @@ def test_a_person_stays_signed_in_after_the_two_step_verification(attempt, demo,
     """The verification replaces the session's key. A background request of the verification page
     sent with the old key and answered after the replacement (the service worker's install, the
     offline key) was answered with an order to delete the session cookie, and about one sign-in in
-    two ended back on the login page. The verification page now starts none (signed_in)."""
+    ten ended back on the login page. The verification page now starts none (signed_in)."""
     login(page, "hq")
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" not in page.url
