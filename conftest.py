@@ -198,6 +198,19 @@ def login(live_server) -> Callable:
     return do_login
 
 
+def offline_ready(page, url: str) -> None:
+    """Open ``url`` under the service worker, with the session's offline key at hand (the first
+    visit installs the worker; a reload puts the page under it)."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    expect(page.locator("html[data-offline-ready=true]")).to_have_count(1)
+
+
 # --- A real Celery worker -----------------------------------------------------------------------
 def _database_url_of_test_db() -> str:
     db = connection.settings_dict

@@ -40,6 +40,16 @@ def _split(raw: str, pattern=LIST_SPLIT) -> list[str]:
     return [part.strip() for part in pattern.split(raw) if part.strip()]
 
 
+def _remembered(memo: dict[str, str], work: Callable[[str], str], raw: str) -> str:
+    """``work(raw)``, worked out once per distinct value (at most MEMO_LIMIT remembered at a time)."""
+    value = memo.get(raw)
+    if value is None:
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        value = memo[raw] = work(raw)
+    return value
+
+
 @dataclass
 class RowResult:
     line: int
@@ -161,21 +171,11 @@ class RowValidator:
         return RowResult(line=line, values=row, data=data, errors=errors)
 
     def normalised(self, raw: str) -> str:
-        value = self.names.get(raw)
-        if value is None:
-            if len(self.names) >= MEMO_LIMIT:
-                self.names.clear()
-            value = self.names[raw] = normalise_name(raw)
-        return value
+        return _remembered(self.names, normalise_name, raw)
 
     def name_key(self, raw: str) -> str:
         """caseload.names.name_key, remembered: the same names come back row after row."""
-        value = self.keys.get(raw)
-        if value is None:
-            if len(self.keys) >= MEMO_LIMIT:
-                self.keys.clear()
-            value = self.keys[raw] = name_key(raw)
-        return value
+        return _remembered(self.keys, name_key, raw)
 
     def build(self, result: RowResult, base: dict[str, Any]) -> dict[str, Any]:
         """The new migrant's column values (attname -> value) from a good row and the batch's ``base``."""

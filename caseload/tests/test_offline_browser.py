@@ -10,19 +10,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from caseload.models import Migrant
+from conftest import offline_ready
 from core.models import IdempotencyKey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _ready(page, url):
-    """The registration form, under the service worker, with the session's key at hand."""
-    page.goto(url)
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    if not page.evaluate("navigator.serviceWorker.controller !== null"):
-        page.reload()  # the first visit installed it; from now on it answers the page
-    assert page.evaluate("navigator.serviceWorker.controller !== null")
-    expect(page.locator("html[data-offline-ready=true]")).to_have_count(1)
 
 
 def _register(page, libya, given, family):
@@ -47,7 +38,7 @@ def test_two_registrations_made_offline_are_sent_once_each_when_the_connection_r
 ):
     url = f"{live_server.url}{reverse('caseload:migrant_create')}"
     login(page, "staff_lby")
-    _ready(page, url)
+    offline_ready(page, url)
     page.context.set_offline(True)
     _register(page, libya, "Mona", "Abdel Fattah")
     _waiting(page, 1)
@@ -118,7 +109,7 @@ def test_the_form_is_kept_for_offline_use_from_any_page_once_signed_in(page, log
 def test_a_connection_cut_during_the_submit_loses_nothing_and_makes_the_person_once(page, login, live_server, libya):
     url = f"{live_server.url}{reverse('caseload:migrant_create')}"
     login(page, "staff_lby")
-    _ready(page, url)
+    offline_ready(page, url)
     answered = []
 
     def cut_after_the_server_answered(route):
@@ -144,7 +135,7 @@ def test_a_registration_the_server_refuses_waits_with_its_error_for_correction(
 ):
     url = f"{live_server.url}{reverse('caseload:migrant_create')}"
     login(page, "staff_lby")
-    _ready(page, url)
+    offline_ready(page, url)
     page.context.set_offline(True)
     _register(page, libya, "Mona", "Abdel Fattah")
     page.locator("[name=phone]").fill("not a phone")
@@ -171,7 +162,7 @@ def test_a_registration_the_server_refuses_waits_with_its_error_for_correction(
 def test_after_logout_the_browser_holds_nothing_of_the_application(page, login, live_server, libya):
     url = f"{live_server.url}{reverse('caseload:migrant_create')}"
     login(page, "staff_lby")
-    _ready(page, url)
+    offline_ready(page, url)
     form_url = re.compile(r".*/caseload/migrants/new/$")
     page.route(form_url, lambda r: r.abort() if r.request.method == "POST" else r.fallback())
     _register(page, libya, "Mona", "Abdel Fattah")

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from conftest import offline_ready
 from core.models import IdempotencyKey
 from movements import services
 from movements.models import Passenger
@@ -30,16 +31,6 @@ def boarding(staff, libya):
     services.passengers_add(actor=staff, movement_id=movement.pk, migrants=people)
     services.movement_transition(actor=staff, movement_id=movement.pk, to="boarding")
     return movement
-
-
-def _ready(page, url):
-    """The checklist, under the service worker, with the session's key at hand (and its copy kept)."""
-    page.goto(url)
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    if not page.evaluate("navigator.serviceWorker.controller !== null"):
-        page.reload()  # the first visit installed it; from now on it answers the page
-    assert page.evaluate("navigator.serviceWorker.controller !== null")
-    expect(page.locator("html[data-offline-ready=true]")).to_have_count(1)
 
 
 def _row(page, movement, family):
@@ -65,7 +56,7 @@ def test_marks_made_offline_wait_on_their_rows_and_are_sent_once_each(
 ):
     url = f"{live_server.url}{reverse('movements:boarding', args=[boarding.pk])}"
     login(page, "staff_lby")
-    _ready(page, url)
+    offline_ready(page, url)
     page.context.set_offline(True)
     page.get_by_role("button", name="Boarded: Rahim Hossain").click()
     expect(page.locator("[data-mark-note]")).to_have_count(1)
@@ -126,7 +117,7 @@ def test_an_offload_refused_when_sent_stays_on_its_row_with_the_servers_error(
 ):
     url = f"{live_server.url}{reverse('movements:boarding', args=[boarding.pk])}"
     login(page, "staff_lby")
-    _ready(page, url)
+    offline_ready(page, url)
     page.context.set_offline(True)
     row = _row(page, boarding, "Begum")
     row.locator("summary").click()
@@ -150,7 +141,7 @@ def test_an_offload_refused_when_sent_stays_on_its_row_with_the_servers_error(
 def test_a_mark_replayed_after_a_cut_connection_applies_once(page, login, live_server, boarding):
     url = f"{live_server.url}{reverse('movements:boarding', args=[boarding.pk])}"
     login(page, "staff_lby")
-    _ready(page, url)
+    offline_ready(page, url)
     answered = []
 
     def cut_after_the_server_answered(route):
@@ -179,7 +170,7 @@ def test_a_mark_replayed_after_a_cut_connection_applies_once(page, login, live_s
 def test_after_logout_nothing_of_the_checklist_stays_in_the_browser(page, login, live_server, boarding):
     url = f"{live_server.url}{reverse('movements:boarding', args=[boarding.pk])}"
     login(page, "staff_lby")
-    _ready(page, url)
+    offline_ready(page, url)
     page.context.set_offline(True)
     page.get_by_role("button", name="Boarded: Rahim Hossain").click()
     expect(page.locator("[data-mark-note]")).to_have_count(1)
