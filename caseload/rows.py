@@ -10,11 +10,12 @@ the same table.
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from core.addresses import address_of
 
 from .models import Migrant, Referral
 
@@ -29,7 +30,7 @@ def migrant_row(m: Migrant) -> SafeString:
     return format_html(
         '<tr>\n      <td><a href="{}">{}</a>{}</td>\n      <td>{} {}</td>\n      <td>{}</td>\n'
         "      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n    </tr>",
-        reverse("caseload:migrant_detail", args=[m.pk]),
+        address_of("caseload:migrant_detail", m.pk),
         m.reference,
         _badge("sensitive", _("Sensitive")) if m.is_sensitive else "",
         m.given_name,
@@ -67,7 +68,7 @@ def referral_row(r: Referral, *, now, for_liaison: bool) -> SafeString:
         '      <td><span class="badge status-{}" data-status="{}">{}</span></td>\n'
         "      <td>{}</td>\n    </tr>",
         r.pk,
-        reverse("caseload:referral_detail", args=[r.pk]),
+        address_of("caseload:referral_detail", r.pk),
         r.pk,
         _badge("sensitive", _("Sensitive")) if r.is_sensitive and not for_liaison else "",
         r.get_kind_display(),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from .addresses import address
 
 OFFICE = "office"
 CHIEF = "chief"
@@ -58,7 +60,7 @@ def navigation_for(user) -> list[dict]:
         if not item.roles & roles:
             continue
         try:
-            url = reverse(item.url_name)
+            url = address(item.url_name)  # the header is on every page: worked out once per process
         except NoReverseMatch:  # an app not installed in this deployment; a test keeps NAV complete
             continue
         items.append({"key": item.key, "label": item.label, "url": url, "more": item.more})
