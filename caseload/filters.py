@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 import django_filters.fields
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +38,7 @@ class _PlainQueryChoices(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        for obj in self.field.listed():
             yield self.choice(obj)
 
 
@@ -46,7 +47,28 @@ class _ListedChoices(django_filters.fields.ModelChoiceIterator, _PlainQueryChoic
 
 
 class _ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A choice among a short list of rows, read once per form: the value given is checked against
+    the options printed (Django's field reads the chosen row again with a query of its own)."""
+
     iterator = _ListedChoices
+
+    def listed(self) -> list:
+        rows = getattr(self, "_listed", None)
+        if rows is None or getattr(self, "_listed_from", None) is not self.queryset:
+            rows = self._listed = list(self.queryset.all())
+            self._listed_from = self.queryset
+        return rows
+
+    def to_python(self, value):
+        if value in self.empty_values or (self.null_label is not None and value == self.null_value):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        wanted = str(getattr(value, key) if isinstance(value, self.queryset.model) else value)
+        for obj in self.listed():
+            if str(getattr(obj, key)) == wanted:
+                return obj
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
 
 
 class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):

@@ -198,9 +198,14 @@ def incoming_cases_for(user: AnyUser) -> QuerySet[CaseShare]:
     """Pending transfers to the user's offices: the receiving office accepts or refuses them."""
     if not user.is_authenticated or not user.is_office_staff:
         return CaseShare.objects.none()
-    return CaseShare.objects.filter(
-        to_office_id__in=user.office_ids, kind=CaseShare.Kind.TRANSFER, status=CaseShare.Status.PENDING
-    ).select_related("migrant", "from_office", "requested_by")
+    # The caseload list shows them on every page: only the columns it prints are read.
+    return (
+        CaseShare.objects.filter(
+            to_office_id__in=user.office_ids, kind=CaseShare.Kind.TRANSFER, status=CaseShare.Status.PENDING
+        )
+        .select_related("migrant", "from_office")
+        .only("pk", "note", "migrant__reference", "migrant__given_name", "migrant__family_name", "from_office__name")
+    )
 
 
 def consular_travel_documents(migrant_ids) -> dict[int, tuple[str, str]]:

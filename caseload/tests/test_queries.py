@@ -1,5 +1,7 @@
 """List pages and endpoints keep a constant number of queries whatever the page size."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -99,3 +101,24 @@ def test_list_pages_never_count_the_table(users, client_for, api_for, caseload):
         with CaptureQueriesContext(connection) as ctx:
             client.get(url)
         assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_the_crisis_filter_reads_the_crises_once(users, client_for, caseload, libya, demo):
+    """The options printed and the choice checked come from one read of the user's crises."""
+    from crises.tests.factories import CrisisFactory
+
+    elsewhere = CrisisFactory(office=demo["offices"]["hti"], country="HTI", code="HTI-TEST-1", name="Elsewhere")
+    client = client_for(users["staff_lby"])
+    client.get("/caseload/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/caseload/?crisis={libya.pk}")
+    assert response.status_code == 200
+    assert len([q for q in ctx.captured_queries if 'FROM "crises_crisis"' in q["sql"]]) == 1
+    assert len(re.findall(r'href="/caseload/migrants/\d+/"', response.content.decode())) == 50
+    # A crisis the office does not see is refused like one that does not exist, naming the field.
+    refused = client.get(f"/caseload/?crisis={elsewhere.pk}")
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert not re.findall(r'href="/caseload/migrants/\d+/"', page)
+    assert "Select a valid choice" in page
+    assert "HTI-TEST-1" not in page
