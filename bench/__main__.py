@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only", action="append", default=[], metavar="SCENARIO", help="measure only this scenario (repeatable)"
     )
+    parser.add_argument(
+        "--no-pipelines", action="store_true", help="skip the import and notification delivery measurements"
+    )
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
@@ -33,7 +36,12 @@ def main(argv: list[str] | None = None) -> None:
 
     generate.ensure_loaded(fresh=args.fresh, scale=args.scale, log=log)
     generate.setup_django()
-    from . import displacement, measure, movements, sitreps
+    from django.core.management import call_command
+
+    from . import displacement, measure, movements, sitreps, targets
+
+    # The pages rendered below need the static files' manifest (a fresh clone has none yet).
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     if args.only:
         measure.run_only(args.only, requests=args.requests, log=log)
@@ -44,10 +52,19 @@ def main(argv: list[str] | None = None) -> None:
     movement_lines += displacement.measure(log=log)
     log("measuring the drafting of a situation report")
     movement_lines += sitreps.measure(log=log)
+    pipelines = {} if args.no_pipelines else targets.run_pipelines(log=log)
 
     args_given = argv if argv is not None else sys.argv[1:]
     command = "python -m bench" + (" " + shlex.join(args_given) if args_given else " (what make bench runs)")
-    measure.run(requests=args.requests, duration=args.duration, command=command, t0=t0, log=log, notes=movement_lines)
+    measure.run(
+        requests=args.requests,
+        duration=args.duration,
+        command=command,
+        t0=t0,
+        log=log,
+        notes=movement_lines,
+        pipelines=pipelines,
+    )
 
 
 if __name__ == "__main__":

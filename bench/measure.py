@@ -70,7 +70,25 @@ FLOOR_RATIO = 3
 # floor of the request's own queries. A list, search or detail is to take at most this many times it.
 FRAMEWORK_URL = "/reports/exports/"
 FRAMEWORK_RATIO = 2
-MIXED_TARGET_RPS = 200
+MIXED_TARGET_RPS = 250
+MIXED_TARGET_P95 = 100
+# The hand-written sections at the end of RESULTS.md (faults, imports, notifications in detail): a
+# run rewrites what is above this line and keeps what is below it.
+KEPT_MARKER = "<!-- Below: sections written by hand; python -m bench keeps them as they are. -->"
+# p95 ms and x floor of each request in the run before the throughput work (2026-11-27 06:19 UTC).
+BEFORE = {
+    "Caseload list (page)": (54.3, 20.9),
+    "Caseload list (API)": (46.3, 14.9),
+    "Caseload list, unfiltered (HQ)": (43.8, 46.7),
+    "Name search": (85.8, 1.9),
+    "Document-number search": (29.9, 12.5),
+    "Migrant page": (34.9, 7.2),
+    "Government liaison inbox": (26.6, 11.5),
+    "Government liaison inbox (API)": (36.2, 14.0),
+    "Crisis list": (27.3, 8.9),
+    "HQ dashboard": (32.0, 26.0),
+    "HQ dashboard, computed live": (1064.2, 1.1),
+}
 
 
 @dataclass
@@ -112,6 +130,10 @@ def percentile(values: list[float], pct: float) -> float:
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
+# Common pairs of the benchmark's Egyptian and Bangladeshi name pools (bench/generate.py).
+TWO_WORD_NAMES = ["mohamed hassan", "aya mansour", "ahmed ibrahim", "fatma youssef", "abdul rahman", "nour saleh"]
 
 
 # --- The scenarios --------------------------------------------------------------------------------------
@@ -179,6 +201,18 @@ def build_scenarios() -> list[Scenario]:
                 for name in names
             ],
             note="prefix of given or family name",
+        ),
+        Scenario(
+            "Two-word name search",
+            "search",
+            "staff_lby",
+            [f"/caseload/?q={name.replace(' ', '+')}" for name in TWO_WORD_NAMES],
+            [
+                f"/admin/caseload/migrant/?office__id__exact={office_id}&given_name_norm__startswith="
+                f"{name.split()[0]}&family_name_norm__startswith={name.split()[1]}"
+                for name in TWO_WORD_NAMES
+            ],
+            note="given and family name, common pairs",
         ),
         Scenario(
             "Document-number search",
@@ -538,7 +572,9 @@ def verdict(s: Scenario) -> str:
     return "yes" if not misses else "no: " + "; ".join(misses)
 
 
-def write_results(scenarios, mixed, info, *, command, started, elapsed, load_start, load_end, notes) -> None:
+def write_results(
+    scenarios, mixed, info, *, command, started, elapsed, load_start, load_end, notes, targets_lines
+) -> None:
     lines = [
         "# Benchmark results at a million migrants",
         "",
@@ -550,6 +586,9 @@ def write_results(scenarios, mixed, info, *, command, started, elapsed, load_sta
         "figures are upper bounds",
         "- Rows: " + ", ".join(f"{t.split('_', 1)[1]} {c:,}" for t, c in info["counts"].items()),
         "",
+        *targets_lines,
+        "## Requests",
+        "",
         "Per request: p50/p95 over the number of requests shown, through Django's test client (middleware, "
         "view, template or serializer, session save). *Floor*: the same SELECT statements run back to back "
         "on a raw psycopg connection (p95). *Admin*: the Django admin changelist (change page for the "
@@ -557,30 +596,33 @@ def write_results(scenarios, mixed, info, *, command, started, elapsed, load_sta
         f"signed-in page for the same user ({FRAMEWORK_URL}: middleware, session, user, base template); "
         "*x (framework + floor)*: the request's p95 over the sum of the two. Targets: lists, search and "
         f"detail p95 <= 100 ms, <= {FLOOR_RATIO}x the floor and <= {FRAMEWORK_RATIO}x (framework + floor); "
-        "dashboard p95 <= 300 ms; faster than the admin; no sequential scan of a large table.",
+        "dashboard p95 <= 300 ms; faster than the admin; no sequential scan of a large table. *Before*: the "
+        "p95 and x floor of the run of 2026-11-27, before the throughput work.",
         "",
-        "| Request | User | n | p50 ms | p95 ms | Queries | Floor p95 ms | x floor | Framework p95 ms "
-        "| x (framework + floor) | Admin p95 ms (n) | x admin | Seq scan | Target met |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Request | User | n | p50 ms | p95 ms | Before: p95 ms (x floor) | Queries | Floor p95 ms | x floor "
+        "| Framework p95 ms | x (framework + floor) | Admin p95 ms (n) | x admin | Seq scan | Target met |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in scenarios:
         ratio = f"{s.p95 / s.floor_p95:.1f}" if s.floor_p95 else "-"
         admin = f"{s.admin_p95:.1f} ({s.admin_count})" if s.admin_p95 is not None else "-"
         vs_admin = f"{s.p95 / s.admin_p95:.2f}" if s.admin_p95 else "-"
         framework = f"{framework_ratio(s):.1f}" if framework_ratio(s) else "-"
+        before = f"{BEFORE[s.name][0]:.1f} ({BEFORE[s.name][1]:.1f})" if s.name in BEFORE else "-"
         lines.append(
-            f"| {s.name} | {s.username} | {s.count} | {s.p50:.1f} | {s.p95:.1f} | {s.queries} | {s.floor_p95:.1f} "
-            f"| {ratio} | {s.framework_p95:.1f} | {framework} | {admin} | {vs_admin} "
+            f"| {s.name} | {s.username} | {s.count} | {s.p50:.1f} | {s.p95:.1f} | {before} | {s.queries} "
+            f"| {s.floor_p95:.1f} | {ratio} | {s.framework_p95:.1f} | {framework} | {admin} | {vs_admin} "
             f"| {', '.join(s.seq_scans) or 'none'} | {verdict(s)} |"
         )
     lines.append("")
     if mixed.get("skipped"):
         lines.append(f"Mixed workload: skipped ({mixed['skipped']}).")
     else:
-        ok = "yes" if mixed["rps"] >= MIXED_TARGET_RPS else "no"
+        met = mixed["rps"] >= MIXED_TARGET_RPS and mixed["p95"] < MIXED_TARGET_P95 and not mixed["errors"]
+        ok = "yes" if met else "no"
         lines += [
             "| Mixed workload | Requests/s | p50 ms | p95 ms | p99 ms | Requests | Non-2xx | Target met "
-            f"(>= {MIXED_TARGET_RPS} req/s) |",
+            f"(>= {MIXED_TARGET_RPS} req/s, p95 < {MIXED_TARGET_P95} ms) |",
             "|---|---|---|---|---|---|---|---|",
             f"| wrk, 2 threads, 8 connections, {mixed['duration']} s, {mixed['urls']} URLs of the requests above, "
             f"gunicorn 2 sync workers | {mixed['rps']:.0f} | {mixed['p50']:.1f} | {mixed['p95']:.1f} | "
@@ -605,6 +647,9 @@ def write_results(scenarios, mixed, info, *, command, started, elapsed, load_sta
             "```",
             "",
         ]
+    kept = RESULTS.read_text().partition(KEPT_MARKER)[2] if RESULTS.exists() else ""
+    if kept:
+        lines += [KEPT_MARKER + kept.rstrip("\n"), ""]
     RESULTS.write_text("\n".join(lines))
 
 
@@ -627,7 +672,9 @@ def run_only(names: list[str], *, requests: int, log=print) -> list[Scenario]:
     return scenarios
 
 
-def run(*, requests: int, duration: int, command: str, t0: float, log=print, notes=None) -> list[Scenario]:
+def run(
+    *, requests: int, duration: int, command: str, t0: float, log=print, notes=None, pipelines=None
+) -> list[Scenario]:
     from django.core.management import call_command
 
     from .generate import bench_env
@@ -660,6 +707,8 @@ def run(*, requests: int, duration: int, command: str, t0: float, log=print, not
         measure_scenario(scenario, dsn, requests, large, log)
     mixed = mixed_workload(scenarios, env, duration, log) if duration else {"skipped": "--duration 0"}
     load_end = load_average()
+    from . import targets
+
     write_results(
         scenarios,
         mixed,
@@ -670,6 +719,7 @@ def run(*, requests: int, duration: int, command: str, t0: float, log=print, not
         load_start=load_start,
         load_end=load_end,
         notes=notes,
+        targets_lines=targets.lines(scenarios, mixed, pipelines or {}),
     )
     log(f"wrote {RESULTS}")
     return scenarios

@@ -40,6 +40,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--receiver-port", type=int, default=0, help="port of the local receiver; 0 = any free one")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object on the last line")
     return parser.parse_args()
 
 
@@ -188,7 +189,9 @@ def main() -> None:
     print(f"fanout: {args.fanout} per transaction, rate: {args.rate or 'unpaced'}, backlog first: {args.backlog}")
     print(f"committed in {produced - started:.1f} s ({expected / (produced - started):.0f} per second)")
     print(f"first to last delivery: {duration:.1f} s; first commit to last delivery: {last - started:.1f} s")
-    print(f"deliveries per second: {len(first_arrival) / duration:.0f}")
+    rate = len(first_arrival) / duration if duration else 0.0
+    print(f"deliveries per second: {rate:.0f}")
+    p50 = p95 = 0.0
     if latencies:
         p50 = statistics.median(latencies)
         p95 = latencies[int(len(latencies) * 0.95) - 1]
@@ -207,6 +210,28 @@ def main() -> None:
     )
     print(f"failed attempts: {sum(n for _, n in failed)}" + "".join(f"; {n} x {error[:80]}" for error, n in failed[:3]))
     clean()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "notifications": expected,
+                    "delivered": delivered,
+                    "received": len(arrivals),
+                    "unique_received": len(first_arrival),
+                    "repeats": len(arrivals) - len(first_arrival),
+                    "lost": expected - len(first_arrival),
+                    "deliveries_per_second": round(rate, 1),
+                    "committed_per_second": round(expected / (produced - started), 1),
+                    "p50_s": round(p50, 3),
+                    "p95_s": round(p95, 3),
+                    "failed_attempts": sum(n for _, n in failed),
+                    "workers": args.workers,
+                    "rate": args.rate,
+                    "backlog": args.backlog,
+                    "load_average": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":
