@@ -57,6 +57,13 @@ CHANGES = [
     "(DECLARE ... WITH HOLD, FETCH, CLOSE).",
     "- `get_<field>_display()` of migrants and referrals without hashing (so translating) every label of "
     "the field per call (`core.choices`): 400 translations per list page down to 100.",
+    "- Sessions read from Redis (`cached_db`, the database staying the record): one query less on every "
+    "signed-in request.",
+    "- The header's links and each list line's address worked out once per process (`core.addresses`), "
+    "the language picker's options once per language: the framework floor (the exports index) about "
+    "5.2 -> 4.4 ms in process.",
+    "- The caseload list's crisis filter reads its options once and checks the choice against them "
+    "(one query less when filtered by crisis); the pending transfers read only the columns shown.",
     "- Already in place before: keyset pagination on the primary key for the caseload pages and the "
     "cursor paginator for the API (no COUNT(*) on any list), composite indexes (office, -id), (crisis, -id), "
     "(nationality, -id), (recipient, status, -id), select_related on every list, a trigram index on the "
