@@ -96,14 +96,18 @@ class MigrantFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        words = normalise_name(value).split()
+        # A word with a figure in it is part of a document number, never of a name: "P56067994" has
+        # the name key "b" and would list everyone whose name's key is "b" (Bo, Abu) after the one
+        # person whose passport it is.
+        name_part = " ".join(word for word in value.split() if not any(ch.isdigit() for ch in word))
+        words = normalise_name(name_part).split()
         document = normalise_document(value)
         by_name = Q()
         for word in words:
             by_name &= Q(family_name_norm__startswith=word) | Q(given_name_norm__startswith=word)
         # Across scripts: each word of the query's name key begins the key of the given or the family
         # name, so that "محمد حسن" finds "Mohamed Hassan" and back (docs/domain.md "Names across scripts").
-        keys = name_key(value).split()
+        keys = name_key(name_part).split()
         by_key = Q()
         for key in keys:
             # A key of one letter ("Aya" is "a") begins too many names to narrow anything: it must

@@ -182,6 +182,34 @@ def test_migrant_list_search_and_filters(users, client_for, api_for, demo, libya
     assert refs(f"crisis={libya.pk}") == {hassan.pk, rahman.pk, older.pk}
 
 
+def test_a_document_number_search_lists_no_one_by_the_name_key_of_its_letters(users, client_for, api_for, demo, libya):
+    """ "P56067994" and "BX-991" have the name keys "b" and "bks": a search for either lists the
+    person with that document, not people whose names have those keys."""
+    lby = demo["offices"]["lby"]
+    holder = MigrantFactory(
+        office=lby, crisis=libya, given_name="Samir", family_name="Zaki", document_number="P56067994"
+    )
+    holder.document_number_norm = "P56067994"
+    holder.save()
+    bo = MigrantFactory(office=lby, crisis=libya, given_name="Bo", family_name="Pi", nationality="SEN")
+    bakes = MigrantFactory(office=lby, crisis=libya, given_name="Bakes", family_name="Bo", nationality="SEN")
+    for query in ("P56067994", "p56067994", "P56067994 "):
+        api = {m["id"] for m in api_for(users["staff_lby"]).get("/api/v1/migrants/", {"q": query}).json()["results"]}
+        html = client_for(users["staff_lby"]).get(reverse("caseload:migrant_list"), {"q": query}).content.decode()
+        assert api == {holder.pk}, query
+        assert holder.reference in html and bo.reference not in html and bakes.reference not in html
+    assert {
+        m["id"] for m in api_for(users["staff_lby"]).get("/api/v1/migrants/", {"q": "BX-991"}).json()["results"]
+    } == set()
+    # Words without figures still search the names, next to a document number or alone.
+    assert {m["id"] for m in api_for(users["staff_lby"]).get("/api/v1/migrants/", {"q": "bo"}).json()["results"]} >= {
+        bo.pk,
+        bakes.pk,
+    }
+    found = api_for(users["staff_lby"]).get("/api/v1/migrants/", {"q": "samir P999"}).json()["results"]
+    assert {m["id"] for m in found} == {holder.pk}
+
+
 def test_browser_referral_and_consent_forms(users, client_for, demo, libya, egypt):
     migrant = MigrantFactory(office=demo["offices"]["lby"], crisis=libya)
     client = client_for(users["staff_lby"])
