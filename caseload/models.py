@@ -702,6 +702,41 @@ class ImportRowError(models.Model):
         return f"{self.batch_id}:{self.row}"
 
 
+class ImportStagedChunk(models.Model):
+    """The good rows of one chunk of the check as the check left them, so that the save builds the
+    new migrants from them without reading the file or checking it again.
+
+    The chunk covers the data rows ``first_position`` to ``last_position`` (1 for the first row after
+    the header, blank rows counted, as ``ImportBatch.processed_rows`` counts them); ``rows`` is the
+    text of a JSON array of ``[position, value, value, ...]`` of its good rows: the checked values of
+    the mapped fields in the mapping's order (``RowValidator.staged``). One record a chunk, not a
+    row, and text, not ``jsonb``: it is written and read whole and never queried into, so one
+    encoding writes it and one decoding reads it, where a record a row cost the check a database
+    row, an index entry and a JSON parse for each person. The chunks are written by the check and
+    deleted when the import is saved, fails, is checked again or its checked rows expire
+    (caseload.imports.work).
+    """
+
+    # The unique constraint's index (batch, first_position) serves the lookups by batch.
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("import"), on_delete=models.CASCADE, related_name="staged_chunks", db_index=False
+    )
+    first_position = models.PositiveIntegerField(_("first row"))
+    last_position = models.PositiveIntegerField(_("last row"))
+    row_count = models.PositiveIntegerField(_("good rows"))
+    rows = models.TextField(_("checked rows (JSON)"))
+
+    class Meta:
+        verbose_name = _("checked rows")
+        verbose_name_plural = _("checked rows")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "first_position"], name="import_staged_chunk_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.first_position}-{self.last_position}"
+
+
 class DuplicateCandidate(models.Model):
     """Two records of one office that may be the same person; staff merge them or mark them distinct.
 

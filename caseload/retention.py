@@ -24,7 +24,16 @@ from core.audit import audit_record
 from core.locks import single_run
 from crises.models import Crisis
 
-from .models import CaseShare, Consent, ImportBatch, ImportRowError, Migrant, Referral, ReferralEvent
+from .models import (
+    CaseShare,
+    Consent,
+    ImportBatch,
+    ImportRowError,
+    ImportStagedChunk,
+    Migrant,
+    Referral,
+    ReferralEvent,
+)
 from .validators import normalise_name
 
 BATCH = 500
@@ -125,10 +134,12 @@ def crisis_pseudonymise(*, crisis_id: int, limit: int = BATCH) -> int:
 
 
 def crisis_import_rows_clear(*, crisis_id: int) -> int:
-    """The raw rows kept by imports into the crisis (previews, rejected rows) hold names too."""
+    """The raw rows kept by imports into the crisis (previews, rejected rows, the checked rows of an
+    import not saved yet) hold names too."""
     with transaction.atomic():
         batches = ImportBatch.objects.filter(crisis_id=crisis_id)
         cleared = ImportRowError.objects.filter(batch__in=batches).exclude(values=[]).update(values=[])
+        ImportStagedChunk.objects.filter(batch__in=batches).delete()
         batches.exclude(preview=[]).update(preview=[])
     return cleared
 

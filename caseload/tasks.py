@@ -54,6 +54,15 @@ def process_import(batch_id: int) -> str:
     return outcome
 
 
+@shared_task(acks_late=True)
+@single_run("caseload.expire_checked_imports")
+def expire_checked_imports() -> int:
+    """Fail the checked imports left unsaved too long, deleting the checked rows they keep."""
+    from .imports import import_expire_checked
+
+    return import_expire_checked()
+
+
 # --- Possible duplicates -------------------------------------------------------------------------
 def _find_duplicates_of(office_id: int, crisis_id: int | None = None) -> int:
     from core.locks import task_lock

@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=15),
     },
     "caseload-find-duplicates": {"task": "caseload.tasks.find_all_duplicates", "schedule": timedelta(hours=1)},
+    "caseload-expire-checked-imports": {
+        "task": "caseload.tasks.expire_checked_imports",
+        "schedule": timedelta(hours=1),
+    },
     "caseload-pseudonymise-expired": {
         "task": "caseload.retention.pseudonymise_expired",
         "schedule": timedelta(hours=6),

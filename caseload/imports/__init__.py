@@ -19,8 +19,11 @@ The modules, in the order of the work:
   required fields);
 - ``fields``: the migrant's columns, described for ``mapping``;
 - ``validation``: each row checked by the registration's rules, and the new migrant it makes;
-- ``selectors``, ``services``: the batches a user sees; upload, map, commit, undo;
-- ``work``: what the task does, chunk by chunk, resuming where the last run stopped.
+- ``selectors``, ``services``: the batches a user sees; upload, map, commit, undo, expiry of the
+  checked rows not saved;
+- ``work``: what the task does, chunk by chunk, resuming where the last run stopped: the check keeps
+  the checked values of the good rows (``ImportStagedChunk``), from which the save builds the migrants
+  without checking them again.
 
 ``reading`` and ``mapping`` know no model, so that another app's import reuses them. The
 displacement tracking's assessment rounds (one row per site, from XLSX or CSV), for instance::
@@ -49,6 +52,7 @@ from .selectors import import_batches_visible_to, import_crises_for
 from .services import (
     MAX_UPLOAD_BYTES,
     import_commit,
+    import_expire_checked,
     import_rejected_rows_read,
     import_set_mapping,
     import_undo,
@@ -76,6 +80,7 @@ __all__ = [
     "import_batches_visible_to",
     "import_commit",
     "import_crises_for",
+    "import_expire_checked",
     "import_rejected_rows_read",
     "import_run",
     "import_set_mapping",

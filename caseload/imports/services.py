@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -104,6 +105,7 @@ def import_set_mapping(
         if save_valid_rows is not None:
             batch.options = {**batch.options, "save_valid_rows": bool(save_valid_rows)}
         batch.row_errors.all().delete()
+        batch.staged_chunks.all().delete()
         batch.status = ImportBatch.Status.VALIDATING
         batch.processed_rows = batch.valid_rows = batch.error_rows = batch.created_rows = 0
         batch.total_rows = None
@@ -134,6 +136,9 @@ def import_commit(
             )
         if not batch.valid_rows:
             raise ValidationError(_("No row can be saved."))
+        if (batch.staged_chunks.aggregate(rows=Sum("row_count"))["rows"] or 0) != batch.valid_rows:
+            # The checked rows were cleared (the crisis's retention period ended): nothing to save from.
+            raise ValidationError(_("The checked rows are no longer kept: map the columns and check the file again."))
         batch.options = {**batch.options, "save_valid_rows": bool(save_valid_rows)}
         batch.status = ImportBatch.Status.COMMITTING
         batch.processed_rows = 0
@@ -196,6 +201,33 @@ def import_undo(*, actor: User, batch_id: int, request: HttpRequest | None = Non
         batch.save(update_fields=["status", "undone_at", "undone_by", "updated_at"])
         audit_record(actor=actor, action="delete", obj=batch, request=request, after={"migrants_deleted": deleted})
     return batch
+
+
+STAGED_ROWS_DAYS = 7  # a checked import not saved within this many days is to be checked again
+
+
+def import_expire_checked(*, now: datetime | None = None) -> int:
+    """Fail the checked imports not saved within STAGED_ROWS_DAYS and delete their checked rows,
+    which hold the people's data; mapping the columns again checks the file again. Answers how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=STAGED_ROWS_DAYS)
+    expired = 0
+    stale = ImportBatch.objects.filter(status=ImportBatch.Status.VALIDATED, validated_at__lt=cutoff)
+    for batch_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            batch = stale.select_for_update().filter(pk=batch_id).first()
+            if batch is None:  # saved or mapped again meanwhile
+                continue
+            batch.staged_chunks.all().delete()
+            with translation.override(batch.language):
+                batch.failure = _(
+                    "The checked rows are kept for %(days)s days and this import was not saved in time: "
+                    "map the columns and check the file again."
+                ) % {"days": STAGED_ROWS_DAYS}
+            batch.status = ImportBatch.Status.FAILED
+            batch.save(update_fields=["status", "failure", "updated_at"])
+            audit_record(actor=None, action="update", obj=batch, after={"expired": True})
+            expired += 1
+    return expired
 
 
 def import_rejected_rows_read(*, actor: User, batch: ImportBatch, request: HttpRequest | None = None) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import DateField
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -64,6 +65,7 @@ class RowValidator:
     def __init__(self, mapping: dict[str, str]):
         self.columns = [(int(index), field) for index, field in mapping.items()]
         self.mapped = {field for _index, field in self.columns}
+        self.order = [field for _index, field in self.columns]  # of the staged values (``staged``)
         self.form_fields = MigrantForm(editing=True).fields
         self.model_fields = {name: Migrant._meta.get_field(name) for name in IMPORT_FIELDS}
         self.lookups = {name: _choice_lookup(choices) for name, choices in CHOICES.items()}
@@ -170,6 +172,21 @@ class RowValidator:
             errors["date_of_birth"] = [_("Give a date of birth or an estimated age.")]
         return RowResult(line=line, values=row, data=data, errors=errors)
 
+    def staged(self, data: dict[str, Any]) -> list[Any]:
+        """A good row's checked values as the check keeps them for the save (``ImportStagedChunk``):
+        those of the mapped fields, in the mapping's order, for JSON (dates in ISO 8601). The others
+        are the same on every row (``unmapped``), and are not kept."""
+        return [data[name].isoformat() if name in DATE_FIELDS and data[name] else data[name] for name in self.order]
+
+    def from_staged(self, values: list[Any]) -> dict[str, Any]:
+        """A good row's checked values (as ``RowResult.data``) from what ``staged`` kept."""
+        data = {name: value for name, (value, _messages) in self.unmapped.items()}
+        data.update(zip(self.order, values, strict=True))
+        for name in DATE_FIELDS:
+            if data.get(name):
+                data[name] = date.fromisoformat(data[name])
+        return data
+
     def normalised(self, raw: str) -> str:
         return _remembered(self.names, normalise_name, raw)
 
@@ -177,9 +194,9 @@ class RowValidator:
         """caseload.names.name_key, remembered: the same names come back row after row."""
         return _remembered(self.keys, name_key, raw)
 
-    def build(self, result: RowResult, base: dict[str, Any]) -> dict[str, Any]:
-        """The new migrant's column values (attname -> value) from a good row and the batch's ``base``."""
-        data = result.data
+    def build(self, data: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+        """The new migrant's column values (attname -> value) from a good row's checked values
+        (``RowResult.data``, or ``from_staged`` of its staged values) and the batch's ``base``."""
         row = {**base, **data}
         row["given_name_norm"] = self.normalised(data["given_name"])
         row["family_name_norm"] = self.normalised(data["family_name"])
@@ -188,6 +205,9 @@ class RowValidator:
         row["document_number_norm"] = normalise_document(data.get("document_number", ""))
         row["is_sensitive"] = Vulnerability.VICTIM_OF_TRAFFICKING in (data.get("vulnerabilities") or [])
         return row
+
+
+DATE_FIELDS = tuple(name for name in IMPORT_FIELDS if isinstance(Migrant._meta.get_field(name), DateField))
 
 
 def preview_of(data: dict[str, Any]) -> dict[str, Any]:

@@ -6,18 +6,30 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from caseload import services
-from caseload.imports import DONE, IMPORT_FIELDS, auto_mapping, import_commit, import_run, import_set_mapping
+from caseload.imports import (
+    DONE,
+    IMPORT_FIELDS,
+    auto_mapping,
+    import_commit,
+    import_expire_checked,
+    import_run,
+    import_set_mapping,
+)
 from caseload.imports import import_undo as undo
 from caseload.imports import import_upload as upload_service
-from caseload.models import ImportBatch, ImportRowError, Migrant, Referral
+from caseload.imports.validation import RowValidator
+from caseload.models import ImportBatch, ImportRowError, ImportStagedChunk, Migrant, Referral
 from core.models import AuditEntry
 
 from .factories import ReferralFactory
@@ -87,6 +99,13 @@ def upload(user, crisis, content: bytes, name: str = "list.csv", save_valid_rows
     return upload_service(
         actor=user, crisis=crisis, file=SimpleUploadedFile(name, content), save_valid_rows=save_valid_rows
     )
+
+
+def staged(batch: ImportBatch) -> dict[int, dict]:
+    """The checked values the check kept, by position among the data rows."""
+    validator = RowValidator(batch.mapping)
+    chunks = ImportStagedChunk.objects.filter(batch=batch).order_by("first_position")
+    return {row[0]: validator.from_staged(row[1:]) for chunk in chunks for row in json.loads(chunk.rows)}
 
 
 def check(user, batch: ImportBatch, **kwargs) -> ImportBatch:
@@ -265,6 +284,7 @@ def test_a_run_resumes_where_the_last_one_stopped(staff, libya, monkeypatch):
     from caseload.imports import work
 
     monkeypatch.setattr(work, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(work, "SAVE_CHUNK_ROWS", 20)
     content, _bad = make_csv(35)
     batch = upload(staff, libya, content)
     import_set_mapping(actor=staff, batch_id=batch.pk, mapping=batch.mapping)
@@ -278,9 +298,153 @@ def test_a_run_resumes_where_the_last_one_stopped(staff, libya, monkeypatch):
     # A second delivery of a finished task does nothing.
     assert import_run(batch_id=batch.pk) == DONE
     import_commit(actor=staff, batch_id=batch.pk, save_valid_rows=False)
+    assert import_run(batch_id=batch.pk, time_budget=0) == "more"
+    batch.refresh_from_db()
+    assert (batch.status, batch.processed_rows, batch.created_rows) == ("committing", 20, 20)
     while import_run(batch_id=batch.pk, time_budget=0) == "more":
         pass
     assert Migrant.objects.filter(import_batch=batch).count() == 35
+    assert not ImportStagedChunk.objects.filter(batch=batch).exists()
+
+
+# --- The checked rows the save builds from --------------------------------------------------------
+def test_the_check_keeps_the_good_rows_checked_values(staff, libya):
+    content, bad = make_csv(24, bad_every=6)
+    batch = check(staff, upload(staff, libya, content))
+    kept = staged(batch)
+    # The good rows only, by their place among the data rows (the line in the file less the header's).
+    assert sorted(kept) == [line - 1 for line in range(2, 26) if line not in bad]
+    assert batch.valid_rows == len(kept) == 20
+    assert ImportStagedChunk.objects.get(batch=batch).row_count == 20
+    first = kept[1]
+    assert first["sex"] == "male" and first["nationality"] == "EGY"
+    assert first["date_of_birth"] == datetime.date(1950, 1, 1)
+    assert first["phone"] == "+201000000000" and first["vulnerabilities"] == ["medical_need"]
+    assert kept[3]["nationality"] == "NER"  # written "ner" in the file: the checked value is kept
+
+
+def test_the_save_builds_from_the_checked_rows_without_reading_the_file(staff, libya):
+    """The save neither reads the file nor checks a row again: with the file gone it still saves,
+    and a staged value changed after the check is what the migrant gets."""
+    content, _bad = make_csv(30)
+    batch = check(staff, upload(staff, libya, content))
+    batch.file.delete(save=False)
+    chunk = ImportStagedChunk.objects.get(batch=batch)
+    rows = json.loads(chunk.rows)
+    rows[0][1 + RowValidator(batch.mapping).order.index("given_name")] = "Amina"
+    ImportStagedChunk.objects.filter(pk=chunk.pk).update(rows=json.dumps(rows))
+    batch = save(staff, batch)
+    assert (batch.status, batch.created_rows) == ("committed", 30)
+    first = Migrant.objects.get(import_batch=batch, document_number="P00000000")
+    assert (first.given_name, first.given_name_norm, first.date_of_birth) == (
+        "Amina",
+        "amina",
+        datetime.date(1950, 1, 1),
+    )
+    assert not ImportStagedChunk.objects.filter(batch=batch).exists()
+
+
+def test_the_save_takes_the_same_queries_for_30_rows_as_for_300(staff, libya):
+    counts = []
+    for rows in (30, 300):
+        content, _bad = make_csv(rows)
+        batch = check(staff, upload(staff, libya, content))
+        import_commit(actor=staff, batch_id=batch.pk, save_valid_rows=False)
+        with CaptureQueriesContext(connection) as queries:
+            assert import_run(batch_id=batch.pk, time_budget=None) == DONE
+        assert Migrant.objects.filter(import_batch=batch).count() == rows
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_good_rows_only_are_staged_and_saved(staff, libya):
+    content, bad = make_csv(60, bad_every=10)
+    batch = check(staff, upload(staff, libya, content, save_valid_rows=True))
+    assert len(staged(batch)) == batch.valid_rows == 54
+    batch = save(staff, batch, save_valid_rows=True)
+    assert (batch.status, batch.created_rows, batch.error_rows) == ("committed", 54, 6)
+    assert not ImportStagedChunk.objects.filter(batch=batch).exists()
+    assert ImportRowError.objects.filter(batch=batch).count() == 6
+
+
+def test_chunks_without_a_good_row_are_passed_over(staff, libya, monkeypatch):
+    from caseload.imports import work
+
+    monkeypatch.setattr(work, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(work, "SAVE_CHUNK_ROWS", 5)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for i in range(20):
+        row = good_row(i)
+        if 5 <= i < 10 or i >= 15:  # the second and the last chunk: bad rows only
+            row[HEADER.index("nationality")] = "XXX"
+        writer.writerow(row)
+    batch = check(staff, upload(staff, libya, out.getvalue().encode()))
+    chunks = ImportStagedChunk.objects.filter(batch=batch).order_by("first_position")
+    assert list(chunks.values_list("first_position", "last_position")) == [
+        (1, 5),
+        (11, 15),
+    ]
+    batch = save(staff, batch, save_valid_rows=True)
+    assert (batch.status, batch.processed_rows, batch.total_rows, batch.created_rows) == ("committed", 20, 20, 10)
+
+
+def test_mapping_again_checks_again_and_an_undone_import_keeps_no_checked_rows(staff, libya):
+    content, _bad = make_csv(12)
+    batch = check(staff, upload(staff, libya, content))
+    first = set(ImportStagedChunk.objects.filter(batch=batch).values_list("pk", flat=True))
+    batch = check(staff, batch)
+    again = set(ImportStagedChunk.objects.filter(batch=batch).values_list("pk", flat=True))
+    assert len(again) == 1 and not first & again and len(staged(batch)) == 12
+    batch = save(staff, batch)
+    undo(actor=staff, batch_id=batch.pk)
+    assert not ImportStagedChunk.objects.filter(batch=batch).exists()
+
+
+def test_a_checked_import_not_saved_in_time_expires(staff, libya):
+    content, _bad = make_csv(12)
+    batch = check(staff, upload(staff, libya, content))
+    other = check(staff, upload(staff, libya, content))
+    assert import_expire_checked(now=batch.validated_at + datetime.timedelta(days=6)) == 0
+    assert import_expire_checked(now=batch.validated_at + datetime.timedelta(days=8)) == 2
+    batch.refresh_from_db()
+    assert batch.status == "failed" and "check the file again" in batch.failure
+    assert not ImportStagedChunk.objects.filter(batch__in=[batch, other]).exists()
+    with pytest.raises(ValidationError):
+        import_commit(actor=staff, batch_id=batch.pk, save_valid_rows=False)
+    # Mapping the columns again checks the file again, and the import can be saved.
+    batch = save(staff, check(staff, batch))
+    assert batch.created_rows == 12
+
+
+def test_a_check_that_fails_midway_keeps_no_checked_rows(staff, libya, monkeypatch):
+    from caseload.imports import work
+
+    monkeypatch.setattr(work, "CHUNK_ROWS", 100)
+    content, _bad = make_csv(800)  # more than the 64 KB from which the encoding is guessed
+    batch = upload(staff, libya, content)
+    import_set_mapping(actor=staff, batch_id=batch.pk, mapping=batch.mapping)
+    assert import_run(batch_id=batch.pk, time_budget=0) == "more"
+    assert len(staged(batch)) == 100
+    batch.refresh_from_db()
+    with open(batch.file.path, "ab") as stored:  # the rest of the file can no longer be read
+        stored.write(b"\xff\xfe\xfa,broken\n")
+    assert import_run(batch_id=batch.pk, time_budget=None) == DONE
+    batch.refresh_from_db()
+    assert batch.status == "failed"
+    assert not ImportStagedChunk.objects.filter(batch=batch).exists()
+
+
+def test_checked_rows_of_a_crisis_past_retention_are_cleared(staff, libya):
+    from caseload.retention import crisis_import_rows_clear
+
+    content, _bad = make_csv(12)
+    batch = check(staff, upload(staff, libya, content))
+    crisis_import_rows_clear(crisis_id=libya.pk)
+    assert not ImportStagedChunk.objects.filter(batch=batch).exists()
+    with pytest.raises(ValidationError, match="no longer kept"):
+        import_commit(actor=staff, batch_id=batch.pk, save_valid_rows=False)
 
 
 # --- Undo -----------------------------------------------------------------------------------------
