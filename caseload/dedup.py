@@ -111,6 +111,10 @@ def _name_branches(column: str, extra: str, pair: str) -> list[str]:
 _CHANGED = (
     "(%(since)s::timestamptz IS NULL OR c.updated_at >= %(since)s)"
     " AND (%(ids)s::bigint[] IS NULL OR c.id = ANY(%(ids)s))"
+    # A pair already stored (whatever its status) is not found again: a run cut short by MAX_PAIRS
+    # leaves the next one the pairs it did not reach, instead of the same first MAX_PAIRS again.
+    " AND NOT EXISTS (SELECT 1 FROM caseload_duplicatecandidate d"
+    " WHERE d.migrant_a_id = least(c.id, o.id) AND d.migrant_b_id = greatest(c.id, o.id))"
 )
 
 
@@ -235,6 +239,10 @@ def _store(office_id: int, pairs: list[Pair]) -> int:
     return known.count() - before
 
 
+# A run goes on batch after batch of MAX_PAIRS while it has had less than this (the task's soft time
+# limit is 240 s): a first run over a large office is done in one run rather than one a period.
+RUN_BUDGET = timedelta(seconds=120)
+
 # A run after the first looks at the records changed since the last run began, less this margin: a
 # record saved just before that and committed after it was not visible to the last run.
 INCREMENTAL_MARGIN = timedelta(minutes=15)
@@ -256,11 +264,18 @@ def duplicates_find_since_last_run(*, office_id: int, crisis_id: int | None = No
     started = timezone.now()
     last = TaskLock.objects.filter(name=_mark_name(office_id)).values_list("last_finished_at", flat=True).first()
     since = last - INCREMENTAL_MARGIN if last else None
-    pairs = duplicate_pairs(office_id=office_id, since=since)
-    found = _store(office_id, pairs)
-    if len(pairs) < MAX_PAIRS:
-        TaskLock.objects.update_or_create(name=_mark_name(office_id), defaults={"last_finished_at": started})
-    return found
+    found = 0
+    while True:
+        pairs = duplicate_pairs(office_id=office_id, since=since)
+        stored = _store(office_id, pairs)
+        found += stored
+        if len(pairs) < MAX_PAIRS:
+            TaskLock.objects.update_or_create(name=_mark_name(office_id), defaults={"last_finished_at": started})
+            return found
+        # Cut short by MAX_PAIRS: the next batch finds the pairs this one did not reach (stored pairs
+        # are not found again), within the run's time; what is left waits for the next run.
+        if not stored or timezone.now() - started > RUN_BUDGET:
+            return found
 
 
 # --- Decisions ------------------------------------------------------------------------------------
