@@ -1,7 +1,6 @@
 """The addresses and header parts kept per process give what Django would work out each time."""
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,7 +19,6 @@ def test_an_address_with_a_key_is_what_reverse_gives(name, pk):
     assert address_of(name, pk) == reverse(name, args=[pk])
 
 
-@override_settings(FORCE_SCRIPT_NAME="/mcof/")
 def test_the_script_prefix_is_part_of_what_is_kept():
     from django.urls import set_script_prefix
 
