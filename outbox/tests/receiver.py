@@ -44,7 +44,13 @@ class Receiver:
             protocol_version = "HTTP/1.1"  # keep-alive, as real receivers do
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length)
+                if len(body) < length:
+                    # The sender died mid-request (a worker killed): the request never arrived
+                    # whole, so a real receiver would not act on it; nor is it counted here.
+                    self.close_connection = True
+                    return
                 with receiver._lock:
                     n = len(receiver.requests)
                     status = receiver.respond(n)
