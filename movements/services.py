@@ -296,7 +296,11 @@ def passengers_plan(*, actor, movement: Movement, migrants: Iterable[Migrant]) -
     if movement.status != MovementStatus.PLANNED:
         raise ValidationError({"migrants": [_("The manifest is locked: passengers are added while planned.")]})
     plan = AddPlan(movement=movement)
-    candidates = sorted({m.pk: m for m in migrants}.values(), key=lambda m: (m.household or f"~{m.pk}", m.pk))
+    # Households first, each one's members together; then the people travelling alone, in the order
+    # they were registered (by number, not as text: "~100" sorted before "~99").
+    candidates = sorted(
+        {m.pk: m for m in migrants}.values(), key=lambda m: (0, m.household, m.pk) if m.household else (1, "", m.pk)
+    )
     ids = [m.pk for m in candidates]
     elsewhere = dict(
         Passenger.objects.filter(migrant_id__in=ids, holds_seat=True).values_list("migrant_id", "movement__reference")

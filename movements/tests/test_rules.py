@@ -61,6 +61,20 @@ def test_a_household_is_kept_together_when_seats_are_short(staff, libya):
     assert {r.migrant_id for r in plan.refused} == {m.pk for m in family}
 
 
+def test_the_manifest_lists_households_then_people_alone_in_the_order_they_were_registered(staff, libya):
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # record numbers across a power of ten: 98, 99, 100, 101
+        cursor.execute("SELECT setval(pg_get_serial_sequence('caseload_migrant', 'id'), 97)")
+    alone = [register(staff, libya, given_name=f"Alone{i}") for i in range(3)]
+    family = register(staff, libya, given_name="F", household="HH-1")
+    assert [m.pk for m in [*alone, family]] == [98, 99, 100, 101]
+    movement = plan_movement(staff, libya, seat_capacity=10)
+    services.passengers_add(actor=staff, movement_id=movement.pk, migrants=[alone[2], family, alone[0], alone[1]])
+    manifest = Passenger.objects.filter(movement=movement).order_by("order").values_list("migrant_id", flat=True)
+    assert list(manifest) == [family.pk, *(m.pk for m in alone)]
+
+
 def test_a_split_household_is_warned_about(staff, convoy, libya):
     mother = register(staff, libya, given_name="Nasrin", household="HH-7")
     son = register(staff, libya, given_name="Karim", household="HH-7")
