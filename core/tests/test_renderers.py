@@ -54,3 +54,27 @@ def test_fast_select_same_html_as_select():
             bound.field.widget = plain(attrs=widget.attrs, choices=widget.choices)
             assert fast == form[name].as_widget(), name
             bound.field.widget = widget
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(widget=forms.TextInput(attrs={"placeholder": 'a "b" <c>', "autofocus": True}))
+    number = forms.IntegerField(min_value=0)
+    email = forms.EmailField(required=False)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date", "hidden": False}))
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    search = forms.CharField(widget=forms.SearchInput)
+
+
+def test_inputs_same_html_as_django_templates():
+    for data in (
+        {"text": "Ahmed & <Aya>", "number": 7, "email": "a@b", "date": "2026-12-03", "hidden": "x", "password": '"p"'},
+        {"text": "", "number": "not a number"},
+        None,
+    ):
+        form = Inputs(data, initial={"search": "مريم"})
+        for name in form.fields:
+            form.renderer = DjangoTemplates()
+            expected = form[name].as_widget()
+            form.renderer = FormRenderer()
+            assert form[name].as_widget() == expected, name
