@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import FilteredRelation, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -126,10 +127,33 @@ class User(AbstractUser):
         return self.is_government_liaison or self.is_partner_liaison
 
     @cached_property
-    def _memberships(self) -> list[tuple[int, bool]]:
+    def _office_rights(self) -> tuple[list[tuple[int, bool]], dict[str, frozenset[int]]]:
+        """The user's memberships and the per-object permissions held on those offices, in one
+        query: each membership joined (LEFT) to this user's guardian grants on its office. A grant
+        on an office the user is no member of is never read (office_ids_with keeps to members)."""
         if not self.pk or self.role != self.Role.OFFICE:
-            return []
-        return list(self.memberships.values_list("office_id", "is_chief_of_mission"))
+            return [], {}
+        rows = (
+            self.memberships.annotate(
+                grant=FilteredRelation(
+                    "office__officeuserobjectpermission",
+                    condition=Q(office__officeuserobjectpermission__user_id=self.pk),
+                )
+            )
+            .order_by("office_id")
+            .values_list("office_id", "is_chief_of_mission", "grant__permission__codename")
+        )
+        memberships: dict[int, bool] = {}
+        grants: dict[str, set[int]] = {}
+        for office_id, chief, codename in rows:
+            memberships[office_id] = chief
+            if codename is not None:
+                grants.setdefault(codename, set()).add(office_id)
+        return list(memberships.items()), {codename: frozenset(ids) for codename, ids in grants.items()}
+
+    @property
+    def _memberships(self) -> list[tuple[int, bool]]:
+        return self._office_rights[0]
 
     @property
     def office_ids(self) -> frozenset[int]:
@@ -154,20 +178,9 @@ class User(AbstractUser):
             return str(_("Chief of Mission"))
         return str(self.get_role_display())
 
-    @cached_property
-    def _office_grants(self) -> dict[str, frozenset[int]]:
-        if not self.pk or self.role != self.Role.OFFICE:
-            return {}
-        grants: dict[str, set[int]] = {}
-        for codename, office_id in OfficeUserObjectPermission.objects.filter(user=self).values_list(
-            "permission__codename", "content_object_id"
-        ):
-            grants.setdefault(codename, set()).add(office_id)
-        return {codename: frozenset(ids) for codename, ids in grants.items()}
-
     def office_ids_with(self, codename: str) -> frozenset[int]:
         """Offices where the user holds the per-object permission ``codename`` (guardian grant)."""
-        return self._office_grants.get(codename, frozenset()) & self.office_ids
+        return self._office_rights[1].get(codename, frozenset()) & self.office_ids
 
 
 class Membership(models.Model):
