@@ -19,15 +19,19 @@ def log_read(*, user: User, obj, request: HttpRequest | None = None) -> None:
         audit_record(actor=user, action=AuditEntry.Action.READ, obj=obj, request=request)
 
 
-def log_reads(*, user: User, objects: Iterable, request: HttpRequest | None = None) -> None:
-    """One INSERT for every sensitive record on a list page (none when there is none)."""
+def log_reads(
+    *, user: User, objects: Iterable, request: HttpRequest | None = None, object_type: str | None = None
+) -> None:
+    """One INSERT for every sensitive record on a list page (none when there is none). ``objects``
+    are model instances, or rows read as values with ``pk`` and ``is_sensitive`` when
+    ``object_type`` ("app_label.model") names their model."""
     ip = client_ip(request)
     actor = user if getattr(user, "is_authenticated", False) else None
     rows = [
         AuditEntry(
             actor=actor,
             action=AuditEntry.Action.READ,
-            object_type=obj._meta.label_lower,
+            object_type=object_type or obj._meta.label_lower,
             object_id=str(obj.pk),
             ip_address=ip,
         )

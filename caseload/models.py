@@ -89,6 +89,15 @@ class LegalBasis(models.TextChoices):
     LEGAL_OBLIGATION = "legal_obligation", _("Performance of a legal obligation")
 
 
+def age_of(date_of_birth, estimated_age: int | None, today=None) -> int | None:
+    """Age in whole years on ``today`` (the local date by default) from the date of birth, else the
+    age estimated at registration."""
+    if date_of_birth:
+        today = today or timezone.localdate()
+        return today.year - date_of_birth.year - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+    return estimated_age
+
+
 class Migrant(models.Model):
     """A case: one person registered by an office in a crisis (IOM's umbrella sense of "migrant")."""
 
@@ -275,11 +284,7 @@ class Migrant(models.Model):
         return [str(labels.get(code, code)) for code in self.vulnerabilities]
 
     def age(self, today=None) -> int | None:
-        if self.date_of_birth:
-            today = today or timezone.localdate()
-            dob = self.date_of_birth
-            return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
-        return self.estimated_age
+        return age_of(self.date_of_birth, self.estimated_age, today)
 
 
 class Consent(models.Model):

@@ -18,10 +18,15 @@ def _labels(field) -> dict:
     return dict(field.flatchoices)
 
 
-def get_field_display(self, field):
-    value = getattr(self, field.attname)
+def choice_label(field, value):
+    """The label of ``value`` among the field's choices, in the active language (the value itself
+    when it is none of them): what ``get_<field>_display()`` shows, for a row read as values."""
     try:
         label = _labels(field).get(value, value)
     except TypeError:  # an unhashable value: the labels cannot be looked up by it
         label = value
     return force_str(label, strings_only=True)
+
+
+def get_field_display(self, field):
+    return choice_label(field, getattr(self, field.attname))
