@@ -64,39 +64,28 @@ def migrant_row(m, today=None) -> SafeString:
 
 
 def referral_row(r: Referral, *, now, for_liaison: bool) -> SafeString:
-    """A referral list's line; a liaison's shows neither the migrant nor the recipient."""
+    """A referral list's line; a liaison's shows neither the migrant nor the recipient. Every value
+    is escaped (``html.escape``, what Django's ``escape`` does to a plain string)."""
     due = ""
     if r.due_at:
         local = timezone.localtime(r.due_at)
-        due = format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%Y-%m-%d %H:%M"))
+        due = f'<time datetime="{escape(local.isoformat())}">{escape(local.strftime("%Y-%m-%d %H:%M"))}</time>'
         if r.is_overdue(now):
             due += _badge("overdue", _("Overdue"))
-    office_cells: SafeString | str = ""
+    office_cells = ""
     if not for_liaison:
-        office_cells = format_html(
-            "<td>{} {} {}</td><td>{}</td>",
-            r.migrant.reference,
-            r.migrant.given_name,
-            r.migrant.family_name,
-            r.recipient or "",
+        migrant = r.migrant
+        office_cells = (
+            f"<td>{escape(migrant.reference)} {escape(migrant.given_name)} {escape(migrant.family_name)}</td>"
+            f"<td>{escape(str(r.recipient or ''))}</td>"
         )
-    return format_html(
-        '<tr data-referral="{}">\n      <td><a href="{}">#{}</a>{}</td>\n      <td>{}</td>\n      {}\n'
-        "      <td>{}</td>\n"
-        '      <td><span class="badge priority-{}">{}</span></td>\n'
-        '      <td><span class="badge status-{}" data-status="{}">{}</span></td>\n'
-        "      <td>{}</td>\n    </tr>",
-        r.pk,
-        address_of("caseload:referral_detail", r.pk),
-        r.pk,
-        _badge("sensitive", _("Sensitive")) if r.is_sensitive and not for_liaison else "",
-        r.get_kind_display(),
-        office_cells,
-        r.crisis.code,
-        r.priority,
-        r.get_priority_display(),
-        r.status,
-        r.status,
-        r.get_status_display(),
-        due,
+    sensitive = _badge("sensitive", _("Sensitive")) if r.is_sensitive and not for_liaison else ""
+    status = escape(r.status)
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<tr data-referral="{r.pk}">\n      <td><a href="{address_of("caseload:referral_detail", r.pk)}">#{r.pk}</a>'
+        f"{sensitive}</td>\n      <td>{escape(r.get_kind_display())}</td>\n      {office_cells}\n"
+        f"      <td>{escape(r.crisis.code)}</td>\n"
+        f'      <td><span class="badge priority-{escape(r.priority)}">{escape(r.get_priority_display())}</span></td>\n'
+        f'      <td><span class="badge status-{status}" data-status="{status}">{escape(r.get_status_display())}</span>'
+        f"</td>\n      <td>{due}</td>\n    </tr>"
     )

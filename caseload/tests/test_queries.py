@@ -122,3 +122,19 @@ def test_the_crisis_filter_reads_the_crises_once(users, client_for, caseload, li
     assert not re.findall(r'href="/caseload/migrants/\d+/"', page)
     assert "Select a valid choice" in page
     assert "HTI-TEST-1" not in page
+
+
+def test_the_lines_of_the_lists_escape_what_people_typed(demo, libya, client_for, users):
+    """The caseload and referral lines are written in Python (caseload.rows): a name is shown as
+    typed, never read as markup."""
+    lby = demo["offices"]["lby"]
+    typed = '<img src=x onerror="alert(1)"> & Aya'
+    migrant = MigrantFactory(office=lby, crisis=libya, given_name=typed, family_name="O'Brien <b>", reference="R<1>")
+    ReferralFactory(migrant=migrant, recipient_government=demo["governments"]["EGY"], kind="consular")
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Aya O&#x27;Brien &lt;b&gt;"
+    client = client_for(users["staff_lby"])
+    for url in (reverse("caseload:migrant_list"), reverse("caseload:referral_list")):
+        page = client.get(url).content.decode()
+        assert escaped in page, url
+        assert typed not in page and "<b>" not in page.split("<tbody>", 1)[1]
+    assert ">R&lt;1&gt;</a>" in client.get(reverse("caseload:migrant_list")).content.decode()
