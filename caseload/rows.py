@@ -2,10 +2,11 @@
 
 These two tables are the pages people open most, and a line through the template engine is a dozen
 nodes or more (labels, dates, the overdue badge); what that cost is in bench/RESULTS.md. Each line
-is worked out once and written with ``format_html``, which escapes every value as the template
-would; the templates print one node per line. The caseload list is built the same way so that both
-tables live in one place. The markup is the one the templates had, so styles, scripts and tests see
-the same table.
+is worked out once and written as one string, every value escaped with ``html.escape`` as the
+template's autoescape would (``format_html`` escapes the same, at several times the cost); the
+templates print one node per line. The caseload's lines are built from the columns read as values.
+The markup is the one the templates had, so styles, scripts and tests see the same table
+(caseload/tests/test_queries.py checks that what people typed is escaped).
 """
 
 from __future__ import annotations
