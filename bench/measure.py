@@ -680,13 +680,29 @@ SETTLE_LOAD = 1.0  # the 1-minute load average the requests wait for, at most SE
 SETTLE_SECONDS = 120
 
 
+def _autovacuum_workers() -> int:
+    """Autovacuum workers busy on the server now (what a rolled-back benchmark leaves behind)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+        return cursor.fetchone()[0]
+
+
 def settle(log) -> None:
     """Wait a little for the machine to be quiet (what ran before leaves work behind: autovacuum of
-    the rows the movement and displacement benchmarks rolled back, compressing the static files)."""
+    the rows the movement and displacement benchmarks rolled back, compressing the static files):
+    until the load falls under SETTLE_LOAD and no autovacuum worker runs, at most SETTLE_SECONDS."""
     started = time.monotonic()
-    while os.getloadavg()[0] > SETTLE_LOAD and time.monotonic() - started < SETTLE_SECONDS:
+    while time.monotonic() - started < SETTLE_SECONDS:
+        vacuums = _autovacuum_workers()
+        if os.getloadavg()[0] <= SETTLE_LOAD and not vacuums:
+            break
         time.sleep(5)
-    log(f"load average {load_average()} (waited {time.monotonic() - started:.0f} s for it to fall under {SETTLE_LOAD})")
+    log(
+        f"load average {load_average()}, {vacuums} autovacuum worker(s) busy (waited "
+        f"{time.monotonic() - started:.0f} s for the load to fall under {SETTLE_LOAD} and autovacuum to finish)"
+    )
 
 
 def run(
