@@ -743,6 +743,8 @@ def run(
     log(f"measuring {len(scenarios)} requests, {requests} each")
     for scenario in scenarios:
         measure_scenario(scenario, dsn, requests, large, log)
+    if duration:
+        settle(log)  # the in-process requests leave the load at 2 to 3
     mixed = mixed_workload(scenarios, env, duration, log) if duration else {"skipped": "--duration 0"}
     measured_pipelines = pipelines() if pipelines else {}
     load_end = load_average()

@@ -83,12 +83,17 @@ def run_pipelines(log=print) -> dict:
     base = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
     imports_env = {**base, "DATABASE_URL": _database("mcof_bench_imports")}
     notifications_env = {**base, "DATABASE_URL": _database("mcof_bench_notifications"), "REDIS_URL": _redis(10)}
+    from .measure import settle  # each part on a quiet machine: the one before leaves the load at 2 to 4
+
+    settle(log)
     log("measuring the import of 100,000 rows and the duplicate search after it")
     imports = _script(["bench/imports.py", "--rows", "100000"], imports_env, log)
+    settle(log)
     log("measuring notification delivery: 10,000 at 500 per second, then a backlog of 10,000")
     paced = _script(
         ["bench/notifications.py", "--count", "10000", "--workers", "2", "--rate", "500"], notifications_env, log
     )
+    settle(log)
     backlog = _script(
         ["bench/notifications.py", "--count", "10000", "--workers", "2", "--backlog"], notifications_env, log
     )
